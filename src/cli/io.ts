@@ -1,0 +1,15 @@
+// The CLI writes through this, so commands are testable without touching process streams.
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Working directory that relative paths resolve against. */
+  cwd: string;
+}
+
+/** Bad input: reported as one line, exit code 2, never a stack trace. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
