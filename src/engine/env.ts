@@ -27,6 +27,17 @@ export interface EvalEnv {
   lookup: ContextLookup;
 }
 
+/**
+ * Thrown by a lookup that cannot serve a kind of entry at all (the offline CLI without mocks):
+ * the entry is skipped and any variable that needs it stays undefined, as in Kyverno's CLI.
+ */
+export class LookupUnavailableError extends Error {
+  constructor(what: string) {
+    super(`${what} is not available here`);
+    this.name = 'LookupUnavailableError';
+  }
+}
+
 /** A lookup that knows nothing: context entries that need the cluster fail as "not found". */
 export const emptyLookup: ContextLookup = {
   configMap: () => Promise.resolve(undefined),

@@ -1,0 +1,3 @@
+// The in-memory API server core: import MemoryCluster from here.
+export { MemoryCluster } from './memory-cluster.js';
+export type { MemoryClusterOptions } from './memory-cluster.js';

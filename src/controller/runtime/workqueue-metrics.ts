@@ -1,0 +1,59 @@
+// Binds Workqueue hooks to Prometheus metrics named like client-go's, prefixed `sprout_`, with the
+// queue's name as the `name` label.
+import type { Metrics } from '../../platform/metrics.js';
+import type { WorkqueueHooks } from './workqueue.js';
+
+const LABELS = ['name'] as const;
+
+/** Longest-running providers per Metrics registry, read by one shared gauge at scrape time. */
+const longestRunning = new WeakMap<Metrics, Map<string, () => number>>();
+
+export function workqueueMetrics(metrics: Metrics, queueName: string): WorkqueueHooks {
+  const labels = { name: queueName };
+  const depth = metrics.gauge({
+    name: 'sprout_workqueue_depth',
+    help: 'Current depth of the workqueue.',
+    labelNames: LABELS,
+  });
+  const adds = metrics.counter({
+    name: 'sprout_workqueue_adds_total',
+    help: 'Keys added to the workqueue.',
+    labelNames: LABELS,
+  });
+  const retries = metrics.counter({
+    name: 'sprout_workqueue_retries_total',
+    help: 'Keys re-queued with backoff after a failure.',
+    labelNames: LABELS,
+  });
+  const work = metrics.histogram({
+    name: 'sprout_workqueue_work_duration_seconds',
+    help: 'How long processing a key takes.',
+    labelNames: LABELS,
+  });
+  let providers = longestRunning.get(metrics);
+  if (providers === undefined) {
+    const registered = new Map<string, () => number>();
+    providers = registered;
+    longestRunning.set(metrics, registered);
+    metrics.gauge({
+      name: 'sprout_workqueue_longest_running_processor_seconds',
+      help: 'How long the longest-running key of the workqueue has been processed.',
+      labelNames: LABELS,
+      collect() {
+        for (const [name, seconds] of registered) this.set({ name }, seconds());
+      },
+    });
+  }
+  const registered = providers;
+  // Zero series exist from the start, so dashboards see the queue before its first key.
+  depth.set(labels, 0);
+  adds.inc(labels, 0);
+  retries.inc(labels, 0);
+  return {
+    depth: (n) => depth.set(labels, n),
+    added: () => adds.inc(labels),
+    retried: () => retries.inc(labels),
+    workDone: (seconds) => work.observe(labels, seconds),
+    trackLongestRunning: (seconds) => registered.set(queueName, seconds),
+  };
+}

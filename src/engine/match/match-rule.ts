@@ -1,0 +1,119 @@
+// Does a rule's match/exclude select this request? Kyverno's semantics (pkg/engine/utils/match.go):
+// - a namespaced Policy only sees resources in its own namespace;
+// - match: `any` (one filter must match), else `all` (every filter), else the legacy inline filter;
+// - exclude is consulted only after a match: `exclude.any` excludes when one filter matches,
+//   `exclude.all` only when all do, the legacy inline filter when it matches.
+// In background work (no request user) match-side user info is ignored; exclude-side user info is
+// still checked against the empty user, so `exclude: {clusterRoles: [...]}` never excludes there.
+import type { Operation, RequestUser } from '../../api/admission.js';
+import type { GroupVersionKind, KubeObject } from '../../api/kube.js';
+import type { MatchResources, ResourceFilter } from '../../api/policy.js';
+import type { FilterInput } from './resource-filter.js';
+import { filterMismatch, isEmptyResourceDescription } from './resource-filter.js';
+import { isEmptyRequestUser, isEmptyUserInfoFilter } from './user-info.js';
+
+export interface MatchInput {
+  resource: KubeObject;
+  /** GVK of the top-level resource (Pod for pods/exec), not of the subresource's payload. */
+  gvk: GroupVersionKind;
+  /** '' or undefined for the resource itself. */
+  subresource?: string;
+  /** '' (or undefined) in background work: rules restricted by `operations` never match then. */
+  operation?: Operation | '';
+  /** Undefined or empty in background work: match-side roles/clusterRoles/subjects are ignored. */
+  user?: RequestUser;
+  /** Labels of the resource's namespace; needed only when requiresNamespaceLabels() says so. */
+  namespaceLabels?: Record<string, string>;
+  /** Set for a namespaced Policy: the resource must live in this namespace. */
+  policyNamespace?: string;
+}
+
+export type MatchResult = { matched: true } | { matched: false; reason: string };
+
+const MATCHED: MatchResult = Object.freeze({ matched: true });
+
+function noMatch(reason: string): MatchResult {
+  return { matched: false, reason };
+}
+
+function legacyFilter(m: MatchResources): ResourceFilter {
+  return { resources: m.resources, roles: m.roles, clusterRoles: m.clusterRoles, subjects: m.subjects };
+}
+
+function isEmptyFilter(f: ResourceFilter): boolean {
+  return isEmptyResourceDescription(f.resources) && isEmptyUserInfoFilter(f);
+}
+
+/** Match side: an empty filter is an error in Kyverno ("match cannot be empty"), i.e. no match. */
+function matchFilterMismatch(
+  f: ResourceFilter,
+  input: FilterInput,
+  backgroundUser: boolean,
+): string | undefined {
+  const filter: ResourceFilter = backgroundUser ? { resources: f.resources } : f;
+  if (isEmptyFilter(filter)) return 'match cannot be empty';
+  return filterMismatch(filter, input);
+}
+
+/** Exclude side: an empty filter excludes nothing. True when `f` excludes the request. */
+function excludes(f: ResourceFilter, input: FilterInput): boolean {
+  return !isEmptyFilter(f) && filterMismatch(f, input) === undefined;
+}
+
+function checkMatch(match: MatchResources, input: FilterInput, backgroundUser: boolean): string | undefined {
+  if (match.any != null && match.any.length > 0) {
+    const reasons: string[] = [];
+    for (const [i, f] of match.any.entries()) {
+      const reason = matchFilterMismatch(f, input, backgroundUser);
+      if (reason === undefined) return undefined;
+      reasons.push(`[${i}] ${reason}`);
+    }
+    return `no filter in match.any matched: ${reasons.join('; ')}`;
+  }
+  if (match.all != null && match.all.length > 0) {
+    for (const [i, f] of match.all.entries()) {
+      const reason = matchFilterMismatch(f, input, backgroundUser);
+      if (reason !== undefined) return `match.all[${i}]: ${reason}`;
+    }
+    return undefined;
+  }
+  const reason = matchFilterMismatch(legacyFilter(match), input, backgroundUser);
+  return reason === undefined ? undefined : `match: ${reason}`;
+}
+
+function checkExclude(exclude: MatchResources, input: FilterInput): string | undefined {
+  if (exclude.any != null && exclude.any.length > 0) {
+    const i = exclude.any.findIndex((f) => excludes(f, input));
+    return i < 0 ? undefined : `rule excluded by exclude.any[${i}]`;
+  }
+  if (exclude.all != null && exclude.all.length > 0) {
+    return exclude.all.every((f) => excludes(f, input)) ? 'rule excluded by exclude.all' : undefined;
+  }
+  return excludes(legacyFilter(exclude), input) ? 'rule excluded by exclude' : undefined;
+}
+
+/** Whether the rule selects the request; when not, the reason says which part failed. */
+export function matchesRule(input: MatchInput, match: MatchResources, exclude?: MatchResources): MatchResult {
+  const { resource, policyNamespace } = input;
+  const resourceNamespace = resource.metadata.namespace ?? '';
+  if (policyNamespace !== undefined && policyNamespace !== '' && policyNamespace !== resourceNamespace) {
+    return noMatch(
+      `resource namespace "${resourceNamespace}" is not the policy namespace "${policyNamespace}"`,
+    );
+  }
+  const filterInput: FilterInput = {
+    resource,
+    gvk: input.gvk,
+    subresource: input.subresource ?? '',
+    operation: input.operation ?? '',
+    user: input.user,
+    namespaceLabels: input.namespaceLabels,
+  };
+  const matchReason = checkMatch(match, filterInput, isEmptyRequestUser(input.user));
+  if (matchReason !== undefined) return noMatch(matchReason);
+  if (exclude != null) {
+    const excludeReason = checkExclude(exclude, filterInput);
+    if (excludeReason !== undefined) return noMatch(excludeReason);
+  }
+  return MATCHED;
+}

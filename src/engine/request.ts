@@ -1,0 +1,55 @@
+// What the engine is asked about: one request (admission or background) against one resource.
+import type { JsonObject, JsonValue } from '../api/json.js';
+import type { AdmissionRequest, Operation, RequestUser } from '../api/admission.js';
+import type { GroupVersionKind, KubeObject } from '../api/kube.js';
+import { gvkOf } from '../api/kube.js';
+
+export interface PolicyRequest {
+  /** '' for background work (generateExisting, resync), as in Kyverno. */
+  operation: Operation | '';
+  /** The new object; absent on DELETE. */
+  object?: KubeObject;
+  oldObject?: KubeObject;
+  subresource?: string;
+  /** Who asked; undefined in background work, where user-info constraints are ignored. */
+  user?: RequestUser;
+  /** The full admission request, when there is one; it becomes the `request` variable. */
+  admission?: AdmissionRequest;
+  /** Labels of the resource's namespace, when a rule needs them (namespaceSelector). */
+  namespaceLabels?: Record<string, string>;
+}
+
+/** The resource a request is about: the new object, or the old one on DELETE. */
+export function subjectOf(req: PolicyRequest): KubeObject | undefined {
+  return req.object ?? req.oldObject;
+}
+
+export function gvkOfRequest(req: PolicyRequest): GroupVersionKind | undefined {
+  const subject = subjectOf(req);
+  return subject ? gvkOf(subject) : undefined;
+}
+
+/** The root of the JSON context: `request`, `serviceAccountName`, `serviceAccountNamespace`. */
+export function requestContext(req: PolicyRequest): JsonObject {
+  const subject = subjectOf(req);
+  const base: JsonObject = req.admission
+    ? (JSON.parse(JSON.stringify(req.admission)) as JsonObject)
+    : {
+        operation: req.operation,
+        object: (req.object ?? null) as unknown as JsonValue,
+        oldObject: (req.oldObject ?? null) as unknown as JsonValue,
+        name: subject?.metadata.name ?? '',
+        namespace: subject?.metadata.namespace ?? '',
+        kind: subject ? (gvkOf(subject) as unknown as JsonValue) : null,
+        userInfo: (req.user?.userInfo ?? {}) as unknown as JsonValue,
+      };
+  base['operation'] = req.operation;
+  base['roles'] = req.user?.roles ?? [];
+  base['clusterRoles'] = req.user?.clusterRoles ?? [];
+  const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(req.user?.userInfo.username ?? '');
+  return {
+    request: base,
+    serviceAccountName: sa?.[2] ?? '',
+    serviceAccountNamespace: sa?.[1] ?? '',
+  };
+}
