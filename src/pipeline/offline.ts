@@ -78,7 +78,11 @@ export async function evaluateOffline(req: OfflineRequest, deps: OfflineDeps): P
       );
       const applied = await applyGeneratePlan(o.plan, cluster);
       r.generated = applied.objects.map((a) => withoutServerFields(a.object));
-      if (applied.errors.length > 0) r.message = `failed to generate: ${applied.errors.join('; ')}`;
+      const problems = [
+        ...applied.errors,
+        ...applied.missingSources.map((m) => `source resource ${m.apiVersion}/${m.kind}/${m.namespace}/${m.name} not found`),
+      ];
+      if (problems.length > 0) r.message = `failed to generate: ${problems.join('; ')}`;
     }
     results.push(r);
   }

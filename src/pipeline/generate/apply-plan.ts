@@ -19,10 +19,12 @@ export interface AppliedObject {
 export interface ApplyResult {
   objects: AppliedObject[];
   errors: string[];
+  /** Clone sources that do not exist (yet): nothing was copied for them. */
+  missingSources: ResourceRef[];
 }
 
 export async function applyGeneratePlan(plan: GeneratePlan, cluster: ClusterClient): Promise<ApplyResult> {
-  const result: ApplyResult = { objects: [], errors: [...plan.errors] };
+  const result: ApplyResult = { objects: [], errors: [...plan.errors], missingSources: [] };
   for (const target of plan.targets) {
     try {
       await applyTarget(plan, target, cluster, result);
@@ -89,7 +91,8 @@ async function cloneOne(
     });
   } catch (e) {
     if (e instanceof NotFoundError) {
-      throw new Error(`source resource ${src.apiVersion}/${src.kind}/${src.namespace}/${src.name} not found`);
+      out.missingSources.push(src);
+      return;
     }
     throw e;
   }

@@ -1,0 +1,416 @@
+// Composes the generate machinery: informers on policies, triggers, downstream and clone sources
+// feed one workqueue of (policy, rule, trigger) keys that the GenerateReconciler converges. Nothing
+// is persisted per event: informers, relists and the periodic resync recover anything missed.
+import type { AdmissionRequest, RequestUser } from '../api/admission.js';
+import type { GroupVersionKind, KubeObject } from '../api/kube.js';
+import { gvkOf, parseApiVersion } from '../api/kube.js';
+import type { KyvernoPolicy, Rule } from '../api/policy.js';
+import type { ClusterClient, ResourceInfo } from '../cluster/client.js';
+import type { EvalEnv } from '../engine/env.js';
+import { LABEL } from '../engine/generate/labels.js';
+import { kindsOf, matchesRule, parseKindSelector } from '../engine/match/index.js';
+import { clusterLookup } from '../pipeline/cluster-lookup.js';
+import type { Clock } from '../platform/clock.js';
+import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
+import type { Informer } from './runtime/informer.js';
+import { InformerFactory } from './runtime/informer-factory.js';
+import { runWorkers } from './runtime/workers.js';
+import { Workqueue } from './runtime/workqueue.js';
+import { workqueueMetrics } from './runtime/workqueue-metrics.js';
+import { DOWNSTREAM_SELECTOR, DownstreamIndex, policyKeyOfDownstream } from './generate/downstream-index.js';
+import type { GenerateKey } from './generate/key.js';
+import { decodeKey, encodeKey, triggerRefOf } from './generate/key.js';
+import type { AdmissionInfo, ReconcileIntent } from './generate/reconciler.js';
+import { GenerateReconciler, ReconcileError } from './generate/reconciler.js';
+import { cloneSourceWatches, downstreamKinds } from './generate/rule-traits.js';
+import { EventRecorder } from './events.js';
+import type { PolicyChange } from './policy-store.js';
+import { PolicyStore } from './policy-store.js';
+import { PolicyCleanup } from './policy-cleanup.js';
+import { GenerateMetrics } from './generate-metrics.js';
+import { PolicyStatusWriter } from './policy-status.js';
+
+export interface GenerateControllerOptions {
+  cluster: ClusterClient;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  workers?: number;
+  /** How often every key is reconciled again to repair anything missed (default 1 h). */
+  resyncPeriodMs?: number;
+  /** Random numbers for the random() JMESPath function. */
+  random?: () => number;
+}
+
+const POLICY_KINDS = [
+  { apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy' },
+  { apiVersion: 'kyverno.io/v1', kind: 'Policy' },
+];
+/** A CREATE seen at admission may not be persisted yet; look again a few times before giving up. */
+const CREATE_RETRIES = 5;
+
+export class GenerateController {
+  readonly policies = new PolicyStore();
+  readonly downstream = new DownstreamIndex();
+  private readonly queue: Workqueue;
+  private readonly factory: InformerFactory;
+  private readonly reconciler: GenerateReconciler;
+  private readonly intents = new Map<string, ReconcileIntent & { attempts: number }>();
+  private readonly triggerInformers = new Map<string, Informer>();
+  private readonly watched = new Set<string>();
+  private readonly events: EventRecorder;
+  private readonly cleanup: PolicyCleanup;
+  private readonly stats: GenerateMetrics;
+  private readonly log: Logger;
+  private readonly env: EvalEnv;
+  private namespaces: Informer | undefined;
+  private running = false;
+  private readonly changeListeners = new Set<(change: PolicyChange) => void>();
+
+  constructor(private readonly o: GenerateControllerOptions) {
+    this.log = o.logger.child({ component: 'generate' });
+    this.queue = new Workqueue({ name: 'generate', clock: o.clock, hooks: workqueueMetrics(o.metrics, 'generate') });
+    this.factory = new InformerFactory({ client: o.cluster, clock: o.clock, logger: this.log });
+    this.env = { now: () => o.clock.now(), random: o.random ?? (() => 0.5), lookup: clusterLookup(o.cluster) };
+    this.reconciler = new GenerateReconciler({
+      cluster: o.cluster,
+      env: this.env,
+      downstream: this.downstream,
+      policy: (key) => this.policies.get(key),
+      namespaceLabels: (ns) => Promise.resolve(this.namespaces?.get(ns)?.metadata.labels ?? {}),
+    });
+    this.events = new EventRecorder(o.cluster, o.clock, this.log);
+    this.cleanup = new PolicyCleanup(o.cluster, this.downstream, this.log);
+    this.stats = new GenerateMetrics(o.metrics);
+    const status = new PolicyStatusWriter(o.cluster, o.clock, this.log);
+    this.onPolicyChange((change) => void status.write(change));
+  }
+
+  /** Called for every policy change after the controller acted on it (status writers listen here). */
+  onPolicyChange(listener: (change: PolicyChange) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    this.running = true;
+    this.namespaces = this.factory.informerFor({ apiVersion: 'v1', kind: 'Namespace' });
+    this.watchTriggerKind({ apiVersion: 'v1', kind: 'Namespace' }, this.namespaces);
+    for (const ref of POLICY_KINDS) {
+      const inf = this.factory.informerFor(ref);
+      inf.addHandlers({
+        onAdd: (obj) => void this.policyChanged(this.policies.upsert(obj)),
+        onUpdate: (_old, obj) => void this.policyChanged(this.policies.upsert(obj)),
+        onDelete: (obj) => void this.policyChanged(this.policies.remove(obj)),
+      });
+    }
+    const factoryRun = this.factory.run(signal);
+    await this.factory.waitForSync(signal);
+    const resync = this.resyncLoop(signal);
+    await runWorkers(this.queue, {
+      workers: this.o.workers ?? 4,
+      signal,
+      handler: (key) => this.process(key),
+      onError: (key, err, attempts) => this.failed(key, err, attempts),
+    });
+    await this.queue.shutdown();
+    await Promise.all([factoryRun, resync]);
+    this.running = false;
+  }
+
+  /** True once every informer has its initial list. */
+  hasSynced(): boolean {
+    return this.running && this.factory.all().every((i) => i.hasSynced());
+  }
+
+  /** Queue depth plus keys in flight: 0 when the controller has nothing left to do. */
+  pending(): number {
+    return this.queue.length + this.queue.inFlight + this.queue.delayedCount;
+  }
+
+  /**
+   * The admission path: the webhook hands over every request for a kind some generate rule matches.
+   * Only keys are queued; generate never blocks or fails admission.
+   */
+  handleAdmission(req: AdmissionRequest, user: RequestUser): void {
+    if (req.dryRun) return;
+    const subject = req.object ?? req.oldObject;
+    if (!subject) return;
+    const info: AdmissionInfo = { operation: req.operation, user, oldObject: req.oldObject ?? undefined };
+    this.enqueueForTrigger(subject, { force: req.operation !== 'DELETE', admission: info });
+  }
+
+  private enqueueForTrigger(obj: KubeObject, intent: ReconcileIntent, onlyRules?: (rule: Rule, policy: KyvernoPolicy) => boolean): void {
+    const gvk = gvkOf(obj);
+    for (const policy of this.policies.candidates(gvk)) {
+      for (const rule of policy.spec.rules) {
+        if (!rule.generate || !kindsOf(rule.match).some((k) => kindFits(k, gvk))) continue;
+        if (onlyRules && !onlyRules(rule, policy)) continue;
+        this.enqueue({ policy: keyOfPolicy(policy), rule: rule.name, trigger: triggerRefOf(obj) }, intent);
+      }
+    }
+  }
+
+  private enqueue(key: GenerateKey, intent: ReconcileIntent): void {
+    const k = encodeKey(key);
+    const prev = this.intents.get(k);
+    this.intents.set(k, {
+      force: intent.force || (prev?.force ?? false),
+      admission: intent.admission ?? prev?.admission,
+      attempts: prev?.attempts ?? 0,
+    });
+    this.queue.add(k);
+  }
+
+  private async process(k: string): Promise<void> {
+    const intent = this.intents.get(k) ?? { force: false, attempts: 0 };
+    this.intents.delete(k);
+    const key = decodeKey(k);
+    const started = this.o.clock.now();
+    try {
+      if (intent.admission?.operation === 'CREATE' && intent.attempts < CREATE_RETRIES && !(await this.exists(key))) {
+        // Admission runs before the object is stored: try again shortly, keeping what admission said.
+        this.intents.set(k, { ...intent, attempts: intent.attempts + 1 });
+        this.queue.addAfter(k, 200 * (intent.attempts + 1));
+        return;
+      }
+      const result = await this.reconciler.reconcile(key, intent);
+      this.stats.reconciled(key, result, (this.o.clock.now() - started) / 1000);
+    } catch (e) {
+      // Keep the intent for the retry: a failed write is retried, never dropped.
+      const again = this.intents.get(k);
+      this.intents.set(k, { force: intent.force || (again?.force ?? false), admission: again?.admission ?? intent.admission, attempts: intent.attempts });
+      this.stats.failed(key);
+      throw e;
+    }
+  }
+
+  private failed(k: string, err: unknown, attempts: number): void {
+    const key = decodeKey(k);
+    const message = err instanceof Error ? err.message : String(err);
+    this.log.warn({ key: k, attempts, err: message }, 'generate failed; will retry');
+    if (attempts !== 1 && attempts % 10 !== 0) return;
+    const policy = this.policies.get(key.policy);
+    if (policy) {
+      void this.events.record({ regarding: policy as unknown as KubeObject, type: 'Warning', reason: 'PolicyError', message: `policy ${key.policy}/${key.rule} error: ${message}` });
+    }
+    if (err instanceof ReconcileError && err.trigger) {
+      void this.events.record({ regarding: err.trigger, type: 'Warning', reason: 'PolicyError', message: `policy ${key.policy}/${key.rule} error: ${message}` });
+    }
+  }
+
+  private async exists(key: GenerateKey): Promise<boolean> {
+    const t = key.trigger;
+    const inf = this.triggerInformers.get(`${t.apiVersion}|${t.kind}`);
+    if (inf?.get(t.namespace ? `${t.namespace}/${t.name}` : t.name)) return true;
+    try {
+      await this.o.cluster.get({ apiVersion: t.apiVersion, kind: t.kind, namespace: t.namespace || undefined, name: t.name });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async policyChanged(change: PolicyChange | undefined): Promise<void> {
+    if (!change) return;
+    try {
+      if (change.before) await this.cleanup.removedRules(change.before, change.after);
+      if (change.after) {
+        await this.ensureWatches(change.after);
+        this.scanPolicy(change.after, change.before === undefined);
+      }
+    } catch (e) {
+      this.log.error({ err: e, policy: change.key }, 'policy change not fully handled; resync will retry');
+    }
+    for (const l of this.changeListeners) l(change);
+  }
+
+  /** Queues every key a policy may need: generateExisting triggers and existing downstream. */
+  private scanPolicy(policy: KyvernoPolicy, created: boolean): void {
+    const key = keyOfPolicy(policy);
+    for (const rule of policy.spec.rules) {
+      if (!rule.generate) continue;
+      const existing = rule.generate.generateExisting ?? policy.spec.generateExisting ?? false;
+      if (existing || rule.generate.synchronize) {
+        for (const obj of this.triggersOf(rule)) {
+          if (existing && !this.matchesInBackground(policy, rule, obj)) continue;
+          // generateExisting creates; otherwise only keys whose downstream exists are converged.
+          if (existing) this.enqueue({ policy: key, rule: rule.name, trigger: triggerRefOf(obj) }, { force: true });
+        }
+      }
+      if (!created) {
+        for (const d of this.downstream.forRule(key, rule.name)) this.enqueueDownstream(d);
+      }
+    }
+  }
+
+  /** Kyverno evaluates generateExisting with an empty operation and no user. */
+  private matchesInBackground(policy: KyvernoPolicy, rule: Rule, obj: KubeObject): boolean {
+    const ns = obj.kind === 'Namespace' ? undefined : obj.metadata.namespace;
+    return matchesRule(
+      {
+        resource: obj,
+        gvk: gvkOf(obj),
+        operation: '',
+        namespaceLabels: ns ? (this.namespaces?.get(ns)?.metadata.labels ?? {}) : undefined,
+        policyNamespace: policy.kind === 'Policy' ? policy.metadata.namespace : undefined,
+      },
+      rule.match,
+      rule.exclude,
+    ).matched;
+  }
+
+  private triggersOf(rule: Rule): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const [id, inf] of this.triggerInformers) {
+      const [apiVersion = '', kind = ''] = id.split('|');
+      const gvk = { ...parseApiVersion(apiVersion), kind };
+      if (kindsOf(rule.match).some((k) => kindFits(k, gvk))) out.push(...inf.list());
+    }
+    return out;
+  }
+
+  private enqueueDownstream(obj: KubeObject): void {
+    const l = obj.metadata.labels ?? {};
+    const policy = policyKeyOfDownstream(obj);
+    const rule = l[LABEL.ruleName];
+    if (!policy || !rule) return;
+    const group = l[LABEL.triggerGroup] ?? '';
+    const version = l[LABEL.triggerVersion] ?? '';
+    const apiVersion = group ? `${group}/${version}` : version;
+    const kind = l[LABEL.triggerKind] ?? '';
+    const uid = l[LABEL.triggerUid] ?? '';
+    const inf = this.triggerInformers.get(`${apiVersion}|${kind}`);
+    const live = uid ? inf?.getByUid(uid) : undefined;
+    const name = live?.metadata.name ?? l[LABEL.triggerName] ?? '';
+    const namespace = l[LABEL.triggerNamespace] ?? '';
+    this.enqueue({ policy, rule, trigger: { apiVersion, kind, namespace, name, uid } }, { force: false });
+  }
+
+  /** Starts the informers a policy needs: its trigger kinds, downstream kinds and clone sources. */
+  private async ensureWatches(policy: KyvernoPolicy): Promise<void> {
+    for (const rule of policy.spec.rules) {
+      if (!rule.generate) continue;
+      for (const sel of kindsOf(rule.match)) {
+        for (const info of await this.resolveSelector(sel)) {
+          const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+          const id = `${apiVersion}|${info.kind}`;
+          if (this.triggerInformers.has(id)) continue;
+          this.watchTriggerKind({ apiVersion, kind: info.kind }, this.factory.informerFor({ apiVersion, kind: info.kind }));
+        }
+      }
+      for (const d of downstreamKinds(rule)) this.watchDownstreamKind(d.apiVersion, d.kind);
+      for (const s of cloneSourceWatches(rule)) this.watchCloneSources(s.apiVersion, s.kind, s.namespace);
+    }
+  }
+
+  private watchTriggerKind(ref: { apiVersion: string; kind: string }, inf: Informer): void {
+    const id = `${ref.apiVersion}|${ref.kind}`;
+    if (this.triggerInformers.has(id)) return;
+    this.triggerInformers.set(id, inf);
+    inf.addHandlers({
+      onAdd: (obj) => this.enqueueForTrigger(obj, { force: true, admission: { operation: 'CREATE' } }),
+      onUpdate: (old, obj) => {
+        if (old !== obj) this.enqueueForTrigger(obj, { force: true, admission: { operation: 'UPDATE', oldObject: old } });
+        else this.enqueueForTrigger(obj, { force: false }, (rule) => rule.generate?.synchronize === true);
+      },
+      onDelete: (obj) => this.enqueueForTrigger(obj, { force: false, admission: { operation: 'DELETE', oldObject: obj } }),
+    });
+  }
+
+  private watchDownstreamKind(apiVersion: string, kind: string): void {
+    const id = `d|${apiVersion}|${kind}`;
+    if (this.watched.has(id)) return;
+    this.watched.add(id);
+    const inf = this.factory.informerFor({ apiVersion, kind, labelSelector: DOWNSTREAM_SELECTOR });
+    inf.addHandlers({
+      onAdd: (obj) => this.downstream.upsert(obj),
+      onUpdate: (_old, obj) => {
+        this.downstream.upsert(obj);
+        if (this.ruleSynchronizes(obj)) this.enqueueDownstream(obj);
+      },
+      onDelete: (obj) => {
+        this.downstream.remove(obj);
+        if (this.ruleSynchronizes(obj)) this.enqueueDownstream(obj);
+      },
+    });
+  }
+
+  private watchCloneSources(apiVersion: string, kind: string, namespace: string): void {
+    const id = `s|${apiVersion}|${kind}|${namespace}`;
+    if (this.watched.has(id)) return;
+    this.watched.add(id);
+    const inf = this.factory.informerFor({ apiVersion, kind, namespace: namespace || undefined });
+    const changed = (src: KubeObject): void => {
+      // Copies follow their source; rules that clone it get a chance to create copies it now allows.
+      for (const copy of this.downstream.copiesOf(src)) if (this.ruleSynchronizes(copy)) this.enqueueDownstream(copy);
+      for (const policy of this.policies.all()) {
+        for (const rule of policy.spec.rules) {
+          if (!rule.generate?.synchronize) continue;
+          if (!cloneSourceWatches(rule).some((w) => w.kind === kind && w.namespace === namespace)) continue;
+          for (const t of this.triggersOf(rule)) this.enqueue({ policy: keyOfPolicy(policy), rule: rule.name, trigger: triggerRefOf(t) }, { force: false });
+        }
+      }
+    };
+    inf.addHandlers({ onAdd: changed, onUpdate: (_o, n) => changed(n), onDelete: changed });
+  }
+
+  private ruleSynchronizes(obj: KubeObject): boolean {
+    const policy = policyKeyOfDownstream(obj);
+    const rule = obj.metadata.labels?.[LABEL.ruleName];
+    const p = policy ? this.policies.get(policy) : undefined;
+    return p?.spec.rules.find((r) => r.name === rule)?.generate?.synchronize === true;
+  }
+
+  private async resolveSelector(selector: string): Promise<ResourceInfo[]> {
+    const s = parseKindSelector(selector);
+    if (!s.valid || s.kind.includes('*') || s.kind.includes('?') || s.subresource) return [];
+    const all = await this.o.cluster.resources();
+    const fits = all.filter((r) => r.kind === s.kind && (s.group === '*' || s.group === '' || r.group === s.group) && (s.version === '*' || s.version === '' || r.version === s.version));
+    // One version per group is enough to see every object of a kind.
+    const byGroup = new Map<string, ResourceInfo>();
+    for (const r of fits) if (!byGroup.has(r.group)) byGroup.set(r.group, r);
+    return [...byGroup.values()];
+  }
+
+  private async resyncLoop(signal: AbortSignal): Promise<void> {
+    const period = this.o.resyncPeriodMs ?? 3_600_000;
+    while (!signal.aborted) {
+      await this.o.clock.sleep(period, signal);
+      if (signal.aborted) return;
+      this.resync();
+    }
+  }
+
+  /** Re-queues every key: downstream of synchronized rules and the triggers of those rules. */
+  resync(): void {
+    for (const policy of this.policies.all()) {
+      for (const rule of policy.spec.rules) {
+        if (!rule.generate) continue;
+        const existing = rule.generate.generateExisting ?? policy.spec.generateExisting ?? false;
+        if (!rule.generate.synchronize && !existing) continue;
+        for (const t of this.triggersOf(rule)) {
+          if (existing && !this.matchesInBackground(policy, rule, t)) continue;
+          this.enqueue({ policy: keyOfPolicy(policy), rule: rule.name, trigger: triggerRefOf(t) }, { force: existing });
+        }
+      }
+    }
+    for (const d of this.downstreamAll()) if (this.ruleSynchronizes(d)) this.enqueueDownstream(d);
+  }
+
+  private downstreamAll(): KubeObject[] {
+    return this.policies.all().flatMap((p) => this.downstream.forRule(keyOfPolicy(p)));
+  }
+}
+
+function keyOfPolicy(p: KyvernoPolicy): string {
+  return p.kind === 'Policy' ? `${p.metadata.namespace ?? 'default'}/${p.metadata.name}` : p.metadata.name;
+}
+
+function kindFits(selector: string, gvk: GroupVersionKind): boolean {
+  const s = parseKindSelector(selector);
+  if (!s.valid || s.subresource) return false;
+  const wild = (p: string, v: string): boolean => p === '' || p === '*' || p === v;
+  return wild(s.group, gvk.group) && wild(s.version, gvk.version) && (s.kind === '*' || s.kind === gvk.kind);
+}

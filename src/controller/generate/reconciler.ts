@@ -1,0 +1,172 @@
+// The generate reconciler: for one (policy, rule, trigger) it reads what is and converges on what the
+// rule says should be — create what is missing, restore what drifted (synchronize), delete downstream
+// whose trigger is gone or no longer applies. Level-triggered: every caller (admission, informers,
+// generateExisting, resync) just names the key.
+import type { Operation, RequestUser } from '../../api/admission.js';
+import type { KubeObject } from '../../api/kube.js';
+import type { KyvernoPolicy, Rule } from '../../api/policy.js';
+import type { ClusterClient } from '../../cluster/client.js';
+import { NotFoundError } from '../../cluster/errors.js';
+import type { EvalEnv } from '../../engine/env.js';
+import { evaluateGenerate } from '../../engine/generate/evaluate.js';
+import type { GeneratePlan } from '../../engine/generate/plan.js';
+import type { PolicyRequest } from '../../engine/request.js';
+import { applyGeneratePlan } from '../../pipeline/generate/apply-plan.js';
+import type { DownstreamIndex } from './downstream-index.js';
+import type { GenerateKey } from './key.js';
+import { backgroundOperation, generatesOnDelete, usesAdmissionOnlyData } from './rule-traits.js';
+
+/** What an admission request told us that the live trigger cannot: kept until the key is reconciled. */
+export interface AdmissionInfo {
+  operation: Operation;
+  user?: RequestUser;
+  /** The object before the change (UPDATE), or the deleted object (DELETE). */
+  oldObject?: KubeObject;
+}
+
+export interface ReconcileIntent {
+  /** Create missing downstream even for rules without synchronize (a trigger event or generateExisting). */
+  force: boolean;
+  admission?: AdmissionInfo;
+}
+
+export type ReconcileAction = 'generated' | 'deleted' | 'unchanged' | 'skipped';
+
+export interface ReconcileResult {
+  action: ReconcileAction;
+  created: number;
+  updated: number;
+  deleted: number;
+  message: string;
+}
+
+export class ReconcileError extends Error {
+  constructor(
+    message: string,
+    /** The object the failure is about, for Events. */
+    readonly trigger?: KubeObject,
+  ) {
+    super(message);
+    this.name = 'ReconcileError';
+  }
+}
+
+export interface ReconcilerDeps {
+  cluster: ClusterClient;
+  env: EvalEnv;
+  downstream: DownstreamIndex;
+  policy(key: string): KyvernoPolicy | undefined;
+  namespaceLabels(namespace: string): Promise<Record<string, string> | undefined>;
+}
+
+const none = (action: ReconcileAction, message: string): ReconcileResult => ({ action, created: 0, updated: 0, deleted: 0, message });
+
+export class GenerateReconciler {
+  constructor(private readonly deps: ReconcilerDeps) {}
+
+  async reconcile(key: GenerateKey, intent: ReconcileIntent): Promise<ReconcileResult> {
+    const policy = this.deps.policy(key.policy);
+    const rule = policy?.spec.rules.find((r) => r.name === key.rule && r.generate !== undefined);
+    // A policy or rule that is gone is the policy reconciler's to clean up.
+    if (!policy || !rule) return none('skipped', 'policy or rule no longer exists');
+    const sync = rule.generate?.synchronize === true;
+    const trigger = await this.liveTrigger(key);
+    if (trigger === undefined) {
+      if (intent.admission?.operation === 'DELETE' && generatesOnDelete(rule) && intent.admission.oldObject) {
+        const request: PolicyRequest = { operation: 'DELETE', oldObject: intent.admission.oldObject, user: intent.admission.user };
+        const [onDelete] = await evaluateGenerate(policy, request, this.deps.env, { ruleNames: new Set([rule.name]) });
+        if (onDelete?.status !== 'pass' || !onDelete.plan) return none('skipped', onDelete?.message ?? 'rule does not apply');
+        return this.apply(rule, onDelete.plan);
+      }
+      return sync ? this.deleteDownstream(key, 'trigger deleted') : none('skipped', 'trigger deleted; rule does not synchronize');
+    }
+    const request: PolicyRequest = {
+      operation: intent.admission?.operation ?? backgroundOperation(rule),
+      object: trigger,
+      oldObject: intent.admission?.oldObject,
+      user: intent.admission?.user,
+      namespaceLabels: await this.labelsFor(trigger),
+    };
+    const [outcome] = await evaluateGenerate(policy, request, this.deps.env, { ruleNames: new Set([rule.name]) });
+    if (outcome?.status === 'pass') {
+      if (!sync && !intent.force) return none('skipped', 'rule does not synchronize; nothing to repair');
+      if (!outcome.plan) return none('skipped', outcome.message);
+      return this.apply(rule, outcome.plan, key);
+    }
+    if (outcome?.status === 'error') throw new ReconcileError(`rule ${rule.name}: ${outcome.message}`, trigger);
+    if (!sync) return none('skipped', outcome ? outcome.message : 'rule does not apply');
+    if (outcome?.status === 'fail' && outcome.deleteDownstream) return this.deleteDownstream(key, outcome.message);
+    // Without an admission request, a rule that reads admission-only data cannot be judged from the
+    // live trigger: never delete on evidence we cannot re-evaluate.
+    if (intent.admission === undefined && usesAdmissionOnlyData(rule)) return none('skipped', 'cannot re-evaluate admission-only data');
+    return this.deleteDownstream(key, outcome ? outcome.message : 'the trigger no longer matches the rule');
+  }
+
+  private async apply(rule: Rule, plan: GeneratePlan, key?: GenerateKey): Promise<ReconcileResult> {
+    const applied = await applyGeneratePlan(plan, this.deps.cluster);
+    const result: ReconcileResult = {
+      action: 'unchanged',
+      created: applied.objects.filter((o) => o.action === 'created').length,
+      updated: applied.objects.filter((o) => o.action === 'updated').length,
+      deleted: 0,
+      message: 'up to date',
+    };
+    if (result.created + result.updated > 0) result.action = 'generated';
+    // With synchronize, downstream the rule no longer produces (a renamed target, a dropped foreach
+    // element) goes; only when the plan was complete, so a partial failure never deletes.
+    if (key && rule.generate?.synchronize === true && applied.errors.length === 0) {
+      const wanted = new Set(applied.objects.map((o) => refId(o.object)));
+      for (const stale of this.deps.downstream.forTrigger(key.policy, key.rule, plan.trigger.metadata.uid ?? '')) {
+        if (!wanted.has(refId(stale))) result.deleted += await this.deleteObject(stale);
+      }
+    }
+    if (applied.errors.length > 0) throw new ReconcileError(`rule ${rule.name}: ${applied.errors.join('; ')}`, plan.trigger);
+    result.message = `${result.created} created, ${result.updated} updated, ${result.deleted} deleted`;
+    return result;
+  }
+
+  private async deleteDownstream(key: GenerateKey, why: string): Promise<ReconcileResult> {
+    let deleted = 0;
+    for (const obj of this.deps.downstream.forTrigger(key.policy, key.rule, key.trigger.uid, key.trigger.name)) {
+      deleted += await this.deleteObject(obj);
+    }
+    return { action: deleted > 0 ? 'deleted' : 'unchanged', created: 0, updated: 0, deleted, message: why };
+  }
+
+  private async deleteObject(obj: KubeObject): Promise<number> {
+    try {
+      await this.deps.cluster.delete({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' });
+      this.deps.downstream.remove(obj);
+      return 1;
+    } catch (e) {
+      if (e instanceof NotFoundError) {
+        this.deps.downstream.remove(obj);
+        return 0;
+      }
+      throw e;
+    }
+  }
+
+  /** The trigger as it is now; undefined when it is gone, being deleted, or replaced (other uid). */
+  private async liveTrigger(key: GenerateKey): Promise<KubeObject | undefined> {
+    const t = key.trigger;
+    try {
+      const obj = await this.deps.cluster.get({ apiVersion: t.apiVersion, kind: t.kind, namespace: t.namespace || undefined, name: t.name });
+      if (t.uid && obj.metadata.uid !== t.uid) return undefined;
+      if (obj.metadata.deletionTimestamp) return undefined;
+      return obj;
+    } catch (e) {
+      if (e instanceof NotFoundError) return undefined;
+      throw e;
+    }
+  }
+
+  private async labelsFor(trigger: KubeObject): Promise<Record<string, string> | undefined> {
+    const ns = trigger.kind === 'Namespace' ? undefined : trigger.metadata.namespace;
+    return ns ? this.deps.namespaceLabels(ns) : undefined;
+  }
+}
+
+function refId(o: KubeObject): string {
+  return `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name ?? ''}`;
+}

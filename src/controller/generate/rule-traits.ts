@@ -1,0 +1,105 @@
+// Facts about a generate rule that decide how it can be reconciled in the background.
+import type { JsonValue } from '../../api/json.js';
+import type { MatchResources, Rule } from '../../api/policy.js';
+
+/**
+ * Variables that only an admission request carries. A rule that reads them cannot be re-evaluated
+ * faithfully from the live trigger alone, so Sprout never deletes its downstream on such evidence.
+ */
+const ADMISSION_ONLY = /request\.(operation|userInfo|oldObject|roles|clusterRoles|dryRun|options|uid)|serviceAccountName|serviceAccountNamespace/;
+
+function filters(m: MatchResources | undefined): MatchResources[] {
+  if (!m) return [];
+  return [m, ...(m.any ?? []), ...(m.all ?? [])];
+}
+
+/** True when the rule's outcome depends on who asked or how (operation, user, old object). */
+export function usesAdmissionOnlyData(rule: Rule): boolean {
+  const texts = JSON.stringify([rule.context ?? null, rule.preconditions ?? null, (rule.generate ?? null) as JsonValue]);
+  if (ADMISSION_ONLY.test(texts)) return true;
+  return [...filters(rule.match), ...filters(rule.exclude)].some(
+    (f) =>
+      (f.roles?.length ?? 0) > 0 ||
+      (f.clusterRoles?.length ?? 0) > 0 ||
+      (f.subjects?.length ?? 0) > 0 ||
+      (f.resources?.operations?.length ?? 0) > 0,
+  );
+}
+
+/** Listing DELETE in `operations` means "generate when the trigger is deleted". */
+export function generatesOnDelete(rule: Rule): boolean {
+  return filters(rule.match).some((f) => f.resources?.operations?.includes('DELETE') ?? false);
+}
+
+/** The operation to evaluate a rule with when no admission request is at hand. */
+export function backgroundOperation(rule: Rule): 'CREATE' | 'UPDATE' | '' {
+  const ops = new Set(filters(rule.match).flatMap((f) => f.resources?.operations ?? []));
+  if (ops.size === 0) return '';
+  if (ops.has('CREATE')) return 'CREATE';
+  if (ops.has('UPDATE')) return 'UPDATE';
+  return '';
+}
+
+export interface DownstreamKind {
+  apiVersion: string;
+  kind: string;
+}
+
+/**
+ * The kinds a rule's downstream can have: its target, cloneList kinds, foreach targets. Kinds written
+ * with variables cannot be known ahead and are left out (Kyverno warns about them for the same reason).
+ */
+export function downstreamKinds(rule: Rule): DownstreamKind[] {
+  const g = rule.generate;
+  if (!g) return [];
+  const out: DownstreamKind[] = [];
+  const add = (apiVersion: string | undefined, kind: string | undefined): void => {
+    if (!apiVersion || !kind || apiVersion.includes('{{') || kind.includes('{{')) return;
+    if (!out.some((k) => k.apiVersion === apiVersion && k.kind === kind)) out.push({ apiVersion, kind });
+  };
+  const addList = (kinds: string[] | undefined): void => {
+    for (const k of kinds ?? []) {
+      const i = k.lastIndexOf('/');
+      add(i < 0 ? 'v1' : k.slice(0, i), i < 0 ? k : k.slice(i + 1));
+    }
+  };
+  add(g.apiVersion, g.kind);
+  addList(g.cloneList?.kinds);
+  for (const fe of g.foreach ?? []) {
+    add(fe.apiVersion, fe.kind);
+    addList(fe.cloneList?.kinds);
+  }
+  return out;
+}
+
+/** What the rule copies from, for watching sources: clone targets and cloneList namespaces. */
+export interface CloneSourceWatch {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+}
+
+export function cloneSourceWatches(rule: Rule): CloneSourceWatch[] {
+  const g = rule.generate;
+  if (!g) return [];
+  const out: CloneSourceWatch[] = [];
+  const patterns = [g, ...(g.foreach ?? [])];
+  for (const p of patterns) {
+    if (p.clone?.name && p.clone.namespace !== undefined && p.apiVersion && p.kind && !`${p.clone.namespace}${p.apiVersion}${p.kind}`.includes('{{')) {
+      out.push({ apiVersion: p.apiVersion, kind: p.kind, namespace: p.clone.namespace });
+    }
+    if (p.cloneList?.kinds && p.cloneList.namespace !== undefined && !p.cloneList.namespace.includes('{{')) {
+      for (const k of p.cloneList.kinds) {
+        const i = k.lastIndexOf('/');
+        out.push({ apiVersion: i < 0 ? 'v1' : k.slice(0, i), kind: i < 0 ? k : k.slice(i + 1), namespace: p.cloneList.namespace });
+      }
+    }
+  }
+  return out;
+}
+
+export function isCloneRule(rule: Rule): boolean {
+  const g = rule.generate;
+  if (!g) return false;
+  return [g, ...(g.foreach ?? [])].some((p) => Boolean(p.clone?.name) || (p.cloneList?.kinds?.length ?? 0) > 0);
+}

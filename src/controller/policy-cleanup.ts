@@ -1,0 +1,49 @@
+// What happens to downstream when a rule or a whole policy goes away, as Kyverno's conformance tests
+// expect: synchronized `data` downstream is deleted unless orphanDownstreamOnPolicyDelete; clone and
+// cloneList downstream is kept — unless the policy opts in with the annotation below (Kyverno #4197).
+import type { KyvernoPolicy, Rule } from '../api/policy.js';
+import type { ClusterClient } from '../cluster/client.js';
+import { NotFoundError } from '../cluster/errors.js';
+import type { Logger } from '../platform/logger.js';
+import type { DownstreamIndex } from './generate/downstream-index.js';
+import { isCloneRule } from './generate/rule-traits.js';
+
+/** Policy annotation: "true" deletes clone/cloneList downstream too when the rule or policy is deleted. */
+export const DELETE_CLONES_ANNOTATION = 'sprout.io/delete-cloned-downstream';
+
+export class PolicyCleanup {
+  constructor(
+    private readonly cluster: ClusterClient,
+    private readonly downstream: DownstreamIndex,
+    private readonly log: Logger,
+  ) {}
+
+  /** Cleans up after rules of `before` that `after` no longer has (all of them when after is undefined). */
+  async removedRules(before: KyvernoPolicy, after: KyvernoPolicy | undefined): Promise<number> {
+    const kept = new Set((after?.spec.rules ?? []).filter((r) => r.generate).map((r) => r.name));
+    const key = before.kind === 'Policy' ? `${before.metadata.namespace ?? 'default'}/${before.metadata.name}` : before.metadata.name;
+    const deleteClones = (after ?? before).metadata.annotations?.[DELETE_CLONES_ANNOTATION] === 'true';
+    let deleted = 0;
+    for (const rule of before.spec.rules) {
+      if (!rule.generate || kept.has(rule.name) || !this.deletesDownstream(rule, deleteClones)) continue;
+      for (const obj of this.downstream.forRule(key, rule.name)) {
+        try {
+          await this.cluster.delete({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' });
+          this.downstream.remove(obj);
+          deleted++;
+        } catch (e) {
+          if (!(e instanceof NotFoundError)) throw e;
+          this.downstream.remove(obj);
+        }
+      }
+    }
+    if (deleted > 0) this.log.info({ policy: key, deleted }, 'deleted downstream of removed rules');
+    return deleted;
+  }
+
+  private deletesDownstream(rule: Rule, deleteClones: boolean): boolean {
+    const g = rule.generate;
+    if (!g?.synchronize || g.orphanDownstreamOnPolicyDelete) return false;
+    return !isCloneRule(rule) || deleteClones;
+  }
+}

@@ -1,0 +1,90 @@
+// §3.7 rows for `data` rules, on the in-memory cluster.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { apply, eventually, eventuallyGone, startHarness, staysGone } from './harness.js';
+
+const policy = (sync: boolean, extra = ''): string => `
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: netpol}
+spec:
+  rules:
+  - name: default-deny
+    match:
+      any:
+      - resources:
+          kinds: [Namespace]
+          selector: {matchLabels: {netpol: "on"}}
+    generate:
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      name: default-deny
+      namespace: "{{request.object.metadata.name}}"
+      synchronize: ${sync}${extra}
+      data:
+        spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+`;
+const np = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'team-a', name: 'default-deny' };
+const ns = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a, labels: {netpol: "on"}}\n';
+
+test('data + sync: created, recreated when deleted, reverted when modified, deleted when the trigger stops matching', async () => {
+  const h = await startHarness();
+  try {
+    await apply(h.client, policy(true));
+    await eventually(h.client, { apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', name: 'netpol' }, (p) => JSON.stringify(p['status'] ?? {}).includes('"Ready"'), 'ready');
+    await apply(h.client, ns);
+    const created = await eventually(h.client, np);
+    assert.equal(created.metadata.labels?.['generate.kyverno.io/policy-name'], 'netpol');
+    assert.equal(created.metadata.labels?.['app.kubernetes.io/managed-by'], 'kyverno');
+
+    await h.client.delete(np);
+    await eventually(h.client, np, () => true, 'recreated');
+
+    const live = await h.client.get(np);
+    await h.client.update({ ...live, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
+    await eventually(h.client, np, (o) => JSON.stringify(o['spec']).includes('Egress'), 'reverted');
+
+    await apply(h.client, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a, labels: {netpol: "off"}}\n');
+    await eventuallyGone(h.client, np);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('data without sync: created once, a deleted downstream stays deleted, a modified one is kept', async () => {
+  const h = await startHarness();
+  try {
+    await apply(h.client, policy(false));
+    await apply(h.client, ns);
+    const created = await eventually(h.client, np);
+    await h.client.update({ ...created, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
+    assert.ok(!(await staysGone(h, np)));
+    assert.deepEqual((await h.client.get(np))['spec'], { podSelector: {}, policyTypes: ['Ingress'] });
+    await h.client.delete(np);
+    assert.ok(await staysGone(h, np));
+  } finally {
+    await h.stop();
+  }
+});
+
+test('policy deletion deletes synchronized data downstream unless orphaned', async () => {
+  const h = await startHarness();
+  try {
+    await apply(h.client, policy(true));
+    await apply(h.client, ns);
+    await eventually(h.client, np);
+    await h.client.delete({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', name: 'netpol' });
+    await eventuallyGone(h.client, np);
+
+    // As in Kyverno, a re-created policy without generateExisting acts on new triggers only.
+    await h.client.delete({ apiVersion: 'v1', kind: 'Namespace', name: 'team-a' });
+    await eventuallyGone(h.client, { apiVersion: 'v1', kind: 'Namespace', name: 'team-a' });
+    await apply(h.client, policy(true, '\n      orphanDownstreamOnPolicyDelete: true'));
+    await apply(h.client, ns);
+    await eventually(h.client, np);
+    await h.client.delete({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', name: 'netpol' });
+    assert.ok(!(await staysGone(h, np)), 'orphaned downstream is kept');
+  } finally {
+    await h.stop();
+  }
+});

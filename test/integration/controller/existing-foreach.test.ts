@@ -1,0 +1,119 @@
+// generateExisting, foreach, trigger deletion and rule removal.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { apply, eventually, eventuallyGone, startHarness, staysGone } from './harness.js';
+
+test('generateExisting generates for triggers that existed before the policy, honouring the selector', async () => {
+  const h = await startHarness();
+  try {
+    await apply(h.client, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: red-ns, labels: {color: red}}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: green-ns, labels: {color: green}}\n');
+    await apply(
+      h.client,
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: existing}
+spec:
+  rules:
+  - name: np
+    match: {any: [{resources: {kinds: [Namespace], selector: {matchLabels: {color: red}}}}]}
+    generate:
+      generateExisting: true
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      name: deny
+      namespace: "{{request.object.metadata.name}}"
+      data: {metadata: {labels: {created-by: kyverno}}, spec: {podSelector: {}}}
+`,
+    );
+    const np = await eventually(h.client, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'red-ns', name: 'deny' });
+    assert.equal(np.metadata.labels?.['created-by'], 'kyverno');
+    assert.ok(await staysGone(h, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'green-ns', name: 'deny' }));
+  } finally {
+    await h.stop();
+  }
+});
+
+test('foreach generates one object per element passing the per-element preconditions; dropping an element prunes its object', async () => {
+  const h = await startHarness();
+  try {
+    await apply(
+      h.client,
+      `apiVersion: v1
+kind: Namespace
+metadata: {name: foreach-ns-1}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: foreach-ns-2}
+---
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: fe}
+spec:
+  rules:
+  - name: per-ns
+    match: {any: [{resources: {kinds: [ConfigMap], names: [targets]}}]}
+    generate:
+      synchronize: true
+      foreach:
+      - list: request.object.data.namespaces | split(@, ',')
+        context:
+        - name: ns
+          variable: {jmesPath: element}
+        preconditions:
+          any:
+          - {key: "{{ ns }}", operator: AnyIn, value: [foreach-ns-1, foreach-ns-2]}
+        apiVersion: v1
+        kind: ConfigMap
+        name: "copy-{{ elementIndex }}"
+        namespace: "{{ ns }}"
+        data: {data: {from: "{{ request.object.metadata.namespace }}"}}
+`,
+    );
+    await apply(h.client, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: targets, namespace: default}\ndata: {namespaces: "foreach-ns-1,other,foreach-ns-2"}\n');
+    const a = await eventually(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'foreach-ns-1', name: 'copy-0' });
+    assert.deepEqual(a['data'], { from: 'default' });
+    // elementIndex is the position in the original list, also when earlier elements were skipped.
+    await eventually(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'foreach-ns-2', name: 'copy-2' });
+    await apply(h.client, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: targets, namespace: default}\ndata: {namespaces: "foreach-ns-1"}\n');
+    await eventuallyGone(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'foreach-ns-2', name: 'copy-2' });
+    await eventually(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'foreach-ns-1', name: 'copy-0' });
+  } finally {
+    await h.stop();
+  }
+});
+
+test('deleting the trigger deletes synchronized downstream in other namespaces; removing a rule deletes its data downstream', async () => {
+  const h = await startHarness();
+  try {
+    const policy = (rules: string): string => `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: cm}
+spec:
+  rules:${rules}
+`;
+    const rule = (name: string): string => `
+  - name: ${name}
+    match: {any: [{resources: {kinds: [ConfigMap], namespaces: [default], names: ["trigger"]}}]}
+    generate:
+      synchronize: true
+      apiVersion: v1
+      kind: ConfigMap
+      name: ${name}-out
+      namespace: target
+      data: {data: {x: "1"}}`;
+    await apply(h.client, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: target}\n');
+    await apply(h.client, policy(rule('one') + rule('two')));
+    await apply(h.client, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: trigger, namespace: default}\n');
+    await eventually(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'target', name: 'one-out' });
+    await eventually(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'target', name: 'two-out' });
+
+    await apply(h.client, policy(rule('one')));
+    await eventuallyGone(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'target', name: 'two-out' });
+
+    await h.client.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'trigger' });
+    await eventuallyGone(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'target', name: 'one-out' });
+  } finally {
+    await h.stop();
+  }
+});
