@@ -70,9 +70,17 @@ export class GenerateController {
 
   constructor(private readonly o: GenerateControllerOptions) {
     this.log = o.logger.child({ component: 'generate' });
-    this.queue = new Workqueue({ name: 'generate', clock: o.clock, hooks: workqueueMetrics(o.metrics, 'generate') });
+    this.queue = new Workqueue({
+      name: 'generate',
+      clock: o.clock,
+      hooks: workqueueMetrics(o.metrics, 'generate'),
+    });
     this.factory = new InformerFactory({ client: o.cluster, clock: o.clock, logger: this.log });
-    this.env = { now: () => o.clock.now(), random: o.random ?? (() => 0.5), lookup: clusterLookup(o.cluster) };
+    this.env = {
+      now: () => o.clock.now(),
+      random: o.random ?? (() => 0.5),
+      lookup: clusterLookup(o.cluster),
+    };
     this.reconciler = new GenerateReconciler({
       cluster: o.cluster,
       env: this.env,
@@ -134,14 +142,19 @@ export class GenerateController {
    * Only keys are queued; generate never blocks or fails admission.
    */
   handleAdmission(req: AdmissionRequest, user: RequestUser): void {
-    if (req.dryRun) return;
+    // A replica that is not the leader leaves generation to the one that is.
+    if (req.dryRun || !this.running) return;
     const subject = req.object ?? req.oldObject;
     if (!subject) return;
     const info: AdmissionInfo = { operation: req.operation, user, oldObject: req.oldObject ?? undefined };
     this.enqueueForTrigger(subject, { force: req.operation !== 'DELETE', admission: info });
   }
 
-  private enqueueForTrigger(obj: KubeObject, intent: ReconcileIntent, onlyRules?: (rule: Rule, policy: KyvernoPolicy) => boolean): void {
+  private enqueueForTrigger(
+    obj: KubeObject,
+    intent: ReconcileIntent,
+    onlyRules?: (rule: Rule, policy: KyvernoPolicy) => boolean,
+  ): void {
     const gvk = gvkOf(obj);
     for (const policy of this.policies.candidates(gvk)) {
       for (const rule of policy.spec.rules) {
@@ -169,7 +182,11 @@ export class GenerateController {
     const key = decodeKey(k);
     const started = this.o.clock.now();
     try {
-      if (intent.admission?.operation === 'CREATE' && intent.attempts < CREATE_RETRIES && !(await this.exists(key))) {
+      if (
+        intent.admission?.operation === 'CREATE' &&
+        intent.attempts < CREATE_RETRIES &&
+        !(await this.exists(key))
+      ) {
         // Admission runs before the object is stored: try again shortly, keeping what admission said.
         this.intents.set(k, { ...intent, attempts: intent.attempts + 1 });
         this.queue.addAfter(k, 200 * (intent.attempts + 1));
@@ -180,7 +197,11 @@ export class GenerateController {
     } catch (e) {
       // Keep the intent for the retry: a failed write is retried, never dropped.
       const again = this.intents.get(k);
-      this.intents.set(k, { force: intent.force || (again?.force ?? false), admission: again?.admission ?? intent.admission, attempts: intent.attempts });
+      this.intents.set(k, {
+        force: intent.force || (again?.force ?? false),
+        admission: again?.admission ?? intent.admission,
+        attempts: intent.attempts,
+      });
       this.stats.failed(key);
       throw e;
     }
@@ -193,10 +214,20 @@ export class GenerateController {
     if (attempts !== 1 && attempts % 10 !== 0) return;
     const policy = this.policies.get(key.policy);
     if (policy) {
-      void this.events.record({ regarding: policy as unknown as KubeObject, type: 'Warning', reason: 'PolicyError', message: `policy ${key.policy}/${key.rule} error: ${message}` });
+      void this.events.record({
+        regarding: policy as unknown as KubeObject,
+        type: 'Warning',
+        reason: 'PolicyError',
+        message: `policy ${key.policy}/${key.rule} error: ${message}`,
+      });
     }
     if (err instanceof ReconcileError && err.trigger) {
-      void this.events.record({ regarding: err.trigger, type: 'Warning', reason: 'PolicyError', message: `policy ${key.policy}/${key.rule} error: ${message}` });
+      void this.events.record({
+        regarding: err.trigger,
+        type: 'Warning',
+        reason: 'PolicyError',
+        message: `policy ${key.policy}/${key.rule} error: ${message}`,
+      });
     }
   }
 
@@ -205,7 +236,12 @@ export class GenerateController {
     const inf = this.triggerInformers.get(`${t.apiVersion}|${t.kind}`);
     if (inf?.get(t.namespace ? `${t.namespace}/${t.name}` : t.name)) return true;
     try {
-      await this.o.cluster.get({ apiVersion: t.apiVersion, kind: t.kind, namespace: t.namespace || undefined, name: t.name });
+      await this.o.cluster.get({
+        apiVersion: t.apiVersion,
+        kind: t.kind,
+        namespace: t.namespace || undefined,
+        name: t.name,
+      });
       return true;
     } catch {
       return false;
@@ -236,7 +272,8 @@ export class GenerateController {
         for (const obj of this.triggersOf(rule)) {
           if (existing && !this.matchesInBackground(policy, rule, obj)) continue;
           // generateExisting creates; otherwise only keys whose downstream exists are converged.
-          if (existing) this.enqueue({ policy: key, rule: rule.name, trigger: triggerRefOf(obj) }, { force: true });
+          if (existing)
+            this.enqueue({ policy: key, rule: rule.name, trigger: triggerRefOf(obj) }, { force: true });
         }
       }
       if (!created) {
@@ -297,7 +334,10 @@ export class GenerateController {
           const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
           const id = `${apiVersion}|${info.kind}`;
           if (this.triggerInformers.has(id)) continue;
-          this.watchTriggerKind({ apiVersion, kind: info.kind }, this.factory.informerFor({ apiVersion, kind: info.kind }));
+          this.watchTriggerKind(
+            { apiVersion, kind: info.kind },
+            this.factory.informerFor({ apiVersion, kind: info.kind }),
+          );
         }
       }
       for (const d of downstreamKinds(rule)) this.watchDownstreamKind(d.apiVersion, d.kind);
@@ -312,10 +352,12 @@ export class GenerateController {
     inf.addHandlers({
       onAdd: (obj) => this.enqueueForTrigger(obj, { force: true, admission: { operation: 'CREATE' } }),
       onUpdate: (old, obj) => {
-        if (old !== obj) this.enqueueForTrigger(obj, { force: true, admission: { operation: 'UPDATE', oldObject: old } });
+        if (old !== obj)
+          this.enqueueForTrigger(obj, { force: true, admission: { operation: 'UPDATE', oldObject: old } });
         else this.enqueueForTrigger(obj, { force: false }, (rule) => rule.generate?.synchronize === true);
       },
-      onDelete: (obj) => this.enqueueForTrigger(obj, { force: false, admission: { operation: 'DELETE', oldObject: obj } }),
+      onDelete: (obj) =>
+        this.enqueueForTrigger(obj, { force: false, admission: { operation: 'DELETE', oldObject: obj } }),
     });
   }
 
@@ -344,12 +386,17 @@ export class GenerateController {
     const inf = this.factory.informerFor({ apiVersion, kind, namespace: namespace || undefined });
     const changed = (src: KubeObject): void => {
       // Copies follow their source; rules that clone it get a chance to create copies it now allows.
-      for (const copy of this.downstream.copiesOf(src)) if (this.ruleSynchronizes(copy)) this.enqueueDownstream(copy);
+      for (const copy of this.downstream.copiesOf(src))
+        if (this.ruleSynchronizes(copy)) this.enqueueDownstream(copy);
       for (const policy of this.policies.all()) {
         for (const rule of policy.spec.rules) {
           if (!rule.generate?.synchronize) continue;
           if (!cloneSourceWatches(rule).some((w) => w.kind === kind && w.namespace === namespace)) continue;
-          for (const t of this.triggersOf(rule)) this.enqueue({ policy: keyOfPolicy(policy), rule: rule.name, trigger: triggerRefOf(t) }, { force: false });
+          for (const t of this.triggersOf(rule))
+            this.enqueue(
+              { policy: keyOfPolicy(policy), rule: rule.name, trigger: triggerRefOf(t) },
+              { force: false },
+            );
         }
       }
     };
@@ -367,7 +414,12 @@ export class GenerateController {
     const s = parseKindSelector(selector);
     if (!s.valid || s.kind.includes('*') || s.kind.includes('?') || s.subresource) return [];
     const all = await this.o.cluster.resources();
-    const fits = all.filter((r) => r.kind === s.kind && (s.group === '*' || s.group === '' || r.group === s.group) && (s.version === '*' || s.version === '' || r.version === s.version));
+    const fits = all.filter(
+      (r) =>
+        r.kind === s.kind &&
+        (s.group === '*' || s.group === '' || r.group === s.group) &&
+        (s.version === '*' || s.version === '' || r.version === s.version),
+    );
     // One version per group is enough to see every object of a kind.
     const byGroup = new Map<string, ResourceInfo>();
     for (const r of fits) if (!byGroup.has(r.group)) byGroup.set(r.group, r);
@@ -392,7 +444,10 @@ export class GenerateController {
         if (!rule.generate.synchronize && !existing) continue;
         for (const t of this.triggersOf(rule)) {
           if (existing && !this.matchesInBackground(policy, rule, t)) continue;
-          this.enqueue({ policy: keyOfPolicy(policy), rule: rule.name, trigger: triggerRefOf(t) }, { force: existing });
+          this.enqueue(
+            { policy: keyOfPolicy(policy), rule: rule.name, trigger: triggerRefOf(t) },
+            { force: existing },
+          );
         }
       }
     }

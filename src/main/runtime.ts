@@ -1,0 +1,117 @@
+// Sprout's server side, composed: the admission webhook (every replica), its webhook configurations,
+// and the generate controller (the leader only, when leader election is on). `sprout serve` runs it
+// against a real cluster, `sprout local` against the embedded API server.
+import { hostname } from 'node:os';
+import type { ClusterClient } from '../cluster/client.js';
+import { createCertificateAuthority, issueCertificate } from '../cluster/http/index.js';
+import { GenerateController } from '../controller/generate-controller.js';
+import { LeaderElector } from '../controller/runtime/leader.js';
+import type { Clock } from '../platform/clock.js';
+import type { Logger } from '../platform/logger.js';
+import { Metrics } from '../platform/metrics.js';
+import { builtinScopeOf } from '../policy/builtin-scopes.js';
+import { applyConfigurations, desiredConfigurations } from '../webhook/configurations.js';
+import type { WebhookTarget } from '../webhook/configurations.js';
+import { admissionRoutes } from '../webhook/handlers.js';
+import { WebhookServer } from '../webhook/server.js';
+
+export interface RuntimeOptions {
+  cluster: ClusterClient;
+  clock: Clock;
+  logger: Logger;
+  /** Sprout's own namespace: leases, events, excluded from webhooks. */
+  namespace: string;
+  webhook: {
+    host: string;
+    port: number;
+    /** How the API server reaches the webhook: a URL (outside a cluster) or the Service in front of Sprout. */
+    endpoint: (port: number) => WebhookTarget['endpoint'];
+    /** Names the serving certificate is valid for. */
+    hosts: string[];
+  };
+  workers?: number;
+  resyncPeriodMs?: number;
+  leaderElection?: boolean;
+}
+
+export interface Runtime {
+  controller: GenerateController;
+  webhookPort: number;
+  metrics: Metrics;
+  /** Resolves once the webhook serves and the controller has synced. */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
+  const metrics = new Metrics();
+  const log = o.logger;
+  const controller = new GenerateController({
+    cluster: o.cluster,
+    clock: o.clock,
+    logger: log,
+    metrics,
+    workers: o.workers,
+    resyncPeriodMs: o.resyncPeriodMs,
+  });
+  const ca = createCertificateAuthority({ commonName: 'sprout-webhook-ca' });
+  const serving = issueCertificate(ca, { commonName: 'sprout-webhook', hosts: o.webhook.hosts });
+  const server = new WebhookServer({
+    host: o.webhook.host,
+    port: o.webhook.port,
+    tls: { key: serving.keyPem, cert: serving.certPem },
+    routes: admissionRoutes({ generate: controller, scopeOf: builtinScopeOf }),
+    logger: log,
+    metrics,
+    // Followers serve admission (policy validation) without running the controller.
+    ready: () => (o.leaderElection ? true : controller.hasSynced()),
+    failurePolicy: (path) => (path === '/policy-validate' ? 'Fail' : 'Ignore'),
+  });
+  const { port } = await server.listen();
+  const target: WebhookTarget = {
+    endpoint: o.webhook.endpoint(port),
+    caPem: ca.certPem,
+    namespace: o.namespace,
+  };
+  let configuring = Promise.resolve();
+  const configure = (): void => {
+    configuring = configuring
+      .then(async () => {
+        const desired = await desiredConfigurations(controller.policies.all(), o.cluster, target);
+        await applyConfigurations(o.cluster, desired);
+      })
+      .catch((e: unknown) => log.error({ err: e }, 'could not update webhook configurations'));
+  };
+  controller.onPolicyChange(configure);
+  configure();
+
+  const abort = new AbortController();
+  const running = o.leaderElection
+    ? new LeaderElector({
+        client: o.cluster,
+        namespace: o.namespace,
+        name: 'sprout-controller',
+        identity: `${hostname()}-${process.pid}`,
+        clock: o.clock,
+        logger: log,
+      }).run(abort.signal, {
+        onStartedLeading: (signal) => controller.run(signal),
+      })
+    : controller.run(abort.signal);
+  const ready = (async () => {
+    while (!o.leaderElection && !controller.hasSynced() && !abort.signal.aborted)
+      await o.clock.sleep(20, abort.signal);
+    await configuring;
+  })();
+  return {
+    controller,
+    webhookPort: port,
+    metrics,
+    ready,
+    stop: async () => {
+      await server.close();
+      abort.abort();
+      await running;
+    },
+  };
+}
