@@ -31,7 +31,12 @@ export class EventRecorder {
       const existing = this.seen.get(id);
       if (existing) {
         try {
-          const ev = await this.cluster.get({ apiVersion: 'v1', kind: 'Event', namespace: ns, name: existing });
+          const ev = await this.cluster.get({
+            apiVersion: 'v1',
+            kind: 'Event',
+            namespace: ns,
+            name: existing,
+          });
           ev['count'] = (typeof ev['count'] === 'number' ? ev['count'] : 1) + 1;
           ev['lastTimestamp'] = now;
           await this.cluster.update(ev);
@@ -64,7 +69,8 @@ export class EventRecorder {
       this.seen.set(id, created.metadata.name ?? '');
     } catch (err) {
       // Events are best effort: never let reporting break reconciliation.
-      if (!(err instanceof AlreadyExistsError)) this.log.warn({ err, reason: e.reason }, 'could not record event');
+      if (!(err instanceof AlreadyExistsError))
+        this.log.warn({ err, reason: e.reason }, 'could not record event');
     }
   }
 }

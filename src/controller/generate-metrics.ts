@@ -13,11 +13,31 @@ export class GenerateMetrics {
   private readonly failingKeys;
 
   constructor(metrics: Metrics) {
-    this.reconciles = metrics.counter({ name: 'sprout_generate_reconciles_total', help: 'Generate reconciles by outcome.', labelNames: ['policy', 'rule', 'action'] as const });
-    this.errors = metrics.counter({ name: 'sprout_generate_reconcile_errors_total', help: 'Generate reconciles that failed and will be retried.', labelNames: ['policy', 'rule'] as const });
-    this.duration = metrics.histogram({ name: 'sprout_generate_reconcile_duration_seconds', help: 'Time to reconcile one (policy, rule, trigger) key.', labelNames: ['policy', 'rule'] as const });
-    this.lastSuccess = metrics.gauge({ name: 'sprout_generate_last_success_timestamp_seconds', help: 'When a key of this rule last reconciled successfully.', labelNames: ['policy', 'rule'] as const });
-    this.failingKeys = metrics.gauge({ name: 'sprout_generate_failing_keys', help: 'Keys of this rule whose last reconcile failed.', labelNames: ['policy', 'rule'] as const });
+    this.reconciles = metrics.counter({
+      name: 'sprout_generate_reconciles_total',
+      help: 'Generate reconciles by outcome.',
+      labelNames: ['policy', 'rule', 'action'] as const,
+    });
+    this.errors = metrics.counter({
+      name: 'sprout_generate_reconcile_errors_total',
+      help: 'Generate reconciles that failed and will be retried.',
+      labelNames: ['policy', 'rule'] as const,
+    });
+    this.duration = metrics.histogram({
+      name: 'sprout_generate_reconcile_duration_seconds',
+      help: 'Time to reconcile one (policy, rule, trigger) key.',
+      labelNames: ['policy', 'rule'] as const,
+    });
+    this.lastSuccess = metrics.gauge({
+      name: 'sprout_generate_last_success_timestamp_seconds',
+      help: 'When a key of this rule last reconciled successfully.',
+      labelNames: ['policy', 'rule'] as const,
+    });
+    this.failingKeys = metrics.gauge({
+      name: 'sprout_generate_failing_keys',
+      help: 'Keys of this rule whose last reconcile failed.',
+      labelNames: ['policy', 'rule'] as const,
+    });
   }
 
   reconciled(key: GenerateKey, result: ReconcileResult, seconds: number, nowSeconds?: number): void {

@@ -21,14 +21,22 @@ export class PolicyCleanup {
   /** Cleans up after rules of `before` that `after` no longer has (all of them when after is undefined). */
   async removedRules(before: KyvernoPolicy, after: KyvernoPolicy | undefined): Promise<number> {
     const kept = new Set((after?.spec.rules ?? []).filter((r) => r.generate).map((r) => r.name));
-    const key = before.kind === 'Policy' ? `${before.metadata.namespace ?? 'default'}/${before.metadata.name}` : before.metadata.name;
+    const key =
+      before.kind === 'Policy'
+        ? `${before.metadata.namespace ?? 'default'}/${before.metadata.name}`
+        : before.metadata.name;
     const deleteClones = (after ?? before).metadata.annotations?.[DELETE_CLONES_ANNOTATION] === 'true';
     let deleted = 0;
     for (const rule of before.spec.rules) {
       if (!rule.generate || kept.has(rule.name) || !this.deletesDownstream(rule, deleteClones)) continue;
       for (const obj of this.downstream.forRule(key, rule.name)) {
         try {
-          await this.cluster.delete({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' });
+          await this.cluster.delete({
+            apiVersion: obj.apiVersion,
+            kind: obj.kind,
+            namespace: obj.metadata.namespace,
+            name: obj.metadata.name ?? '',
+          });
           this.downstream.remove(obj);
           deleted++;
         } catch (e) {

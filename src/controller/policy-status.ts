@@ -20,10 +20,17 @@ export class PolicyStatusWriter {
     const obj = change.object;
     if (!obj) return;
     const ready = change.after !== undefined;
-    const message = ready ? 'Ready' : (change.problems ?? []).map((p) => `${p.path}: ${p.message}`).join('; ') || 'Not Ready';
+    const message = ready
+      ? 'Ready'
+      : (change.problems ?? []).map((p) => `${p.path}: ${p.message}`).join('; ') || 'Not Ready';
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const live = await this.cluster.get({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' });
+        const live = await this.cluster.get({
+          apiVersion: obj.apiVersion,
+          kind: obj.kind,
+          namespace: obj.metadata.namespace,
+          name: obj.metadata.name ?? '',
+        });
         const status = statusFor(live, change.after, ready, message, this.clock.now());
         if (JSON.stringify(live['status'] ?? null) === JSON.stringify(status)) return;
         await this.cluster.updateStatus({ ...live, status });
@@ -39,15 +46,28 @@ export class PolicyStatusWriter {
   }
 }
 
-function statusFor(live: KubeObject, policy: KyvernoPolicy | undefined, ready: boolean, message: string, now: number): Record<string, unknown> {
-  const old = (live['status'] ?? {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string }[] };
+function statusFor(
+  live: KubeObject,
+  policy: KyvernoPolicy | undefined,
+  ready: boolean,
+  message: string,
+  now: number,
+): Record<string, unknown> {
+  const old = (live['status'] ?? {}) as {
+    conditions?: { type: string; status: string; lastTransitionTime?: string }[];
+  };
   const prev = old.conditions?.find((c) => c.type === 'Ready');
   const status = ready ? 'True' : 'False';
-  const lastTransitionTime = prev?.status === status && prev.lastTransitionTime ? prev.lastTransitionTime : new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const lastTransitionTime =
+    prev?.status === status && prev.lastTransitionTime
+      ? prev.lastTransitionTime
+      : new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const rules = policy?.spec.rules ?? [];
   return {
     ...old,
-    conditions: [{ type: 'Ready', status, reason: ready ? 'Succeeded' : 'Failed', message, lastTransitionTime }],
+    conditions: [
+      { type: 'Ready', status, reason: ready ? 'Succeeded' : 'Failed', message, lastTransitionTime },
+    ],
     ready: undefined,
     rulecount: {
       validate: rules.filter((r) => r.validate).length,

@@ -36,8 +36,14 @@ export class PolicyStore {
 
   /** Applies an informer add/update; returns what changed (undefined when the spec did not). */
   upsert(obj: KubeObject): PolicyChange | undefined {
-    const { policy, problems } = validatePolicy(obj as unknown as JsonValue, `${obj.kind}/${obj.metadata.name ?? ''}`);
-    const key = policyKey({ kind: obj.kind as KyvernoPolicy['kind'], metadata: { ...obj.metadata, name: obj.metadata.name ?? '' } });
+    const { policy, problems } = validatePolicy(
+      obj as unknown as JsonValue,
+      `${obj.kind}/${obj.metadata.name ?? ''}`,
+    );
+    const key = policyKey({
+      kind: obj.kind as KyvernoPolicy['kind'],
+      metadata: { ...obj.metadata, name: obj.metadata.name ?? '' },
+    });
     const before = this.policies.get(key);
     const errors = problems.filter((p) => p.severity === 'error');
     if (!policy || errors.length > 0) {
@@ -53,7 +59,10 @@ export class PolicyStore {
   }
 
   remove(obj: KubeObject): PolicyChange | undefined {
-    const key = policyKey({ kind: obj.kind as KyvernoPolicy['kind'], metadata: { ...obj.metadata, name: obj.metadata.name ?? '' } });
+    const key = policyKey({
+      kind: obj.kind as KyvernoPolicy['kind'],
+      metadata: { ...obj.metadata, name: obj.metadata.name ?? '' },
+    });
     const before = this.policies.get(key);
     if (!before) return undefined;
     this.set(key, undefined);

@@ -76,7 +76,10 @@ export class DownstreamIndex {
   /** Copies of a clone source. */
   copiesOf(source: KubeObject): KubeObject[] {
     const base = `s|${source.kind}|${source.metadata.namespace ?? ''}|`;
-    return [...this.lookup(`${base}u|${source.metadata.uid ?? ''}`), ...this.lookup(`${base}m|${source.metadata.name ?? ''}`)];
+    return [
+      ...this.lookup(`${base}u|${source.metadata.uid ?? ''}`),
+      ...this.lookup(`${base}m|${source.metadata.name ?? ''}`),
+    ];
   }
 
   size(): number {

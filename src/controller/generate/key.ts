@@ -37,6 +37,12 @@ export function decodeKey(s: string): GenerateKey {
   return {
     policy: policy ?? '',
     rule: rule ?? '',
-    trigger: { apiVersion: apiVersion ?? '', kind: kind ?? '', namespace: namespace ?? '', name: name ?? '', uid: uid ?? '' },
+    trigger: {
+      apiVersion: apiVersion ?? '',
+      kind: kind ?? '',
+      namespace: namespace ?? '',
+      name: name ?? '',
+      uid: uid ?? '',
+    },
   };
 }

@@ -59,7 +59,13 @@ export interface ReconcilerDeps {
   namespaceLabels(namespace: string): Promise<Record<string, string> | undefined>;
 }
 
-const none = (action: ReconcileAction, message: string): ReconcileResult => ({ action, created: 0, updated: 0, deleted: 0, message });
+const none = (action: ReconcileAction, message: string): ReconcileResult => ({
+  action,
+  created: 0,
+  updated: 0,
+  deleted: 0,
+  message,
+});
 
 export class GenerateReconciler {
   constructor(private readonly deps: ReconcilerDeps) {}
@@ -73,12 +79,21 @@ export class GenerateReconciler {
     const trigger = await this.liveTrigger(key);
     if (trigger === undefined) {
       if (intent.admission?.operation === 'DELETE' && generatesOnDelete(rule) && intent.admission.oldObject) {
-        const request: PolicyRequest = { operation: 'DELETE', oldObject: intent.admission.oldObject, user: intent.admission.user };
-        const [onDelete] = await evaluateGenerate(policy, request, this.deps.env, { ruleNames: new Set([rule.name]) });
-        if (onDelete?.status !== 'pass' || !onDelete.plan) return none('skipped', onDelete?.message ?? 'rule does not apply');
+        const request: PolicyRequest = {
+          operation: 'DELETE',
+          oldObject: intent.admission.oldObject,
+          user: intent.admission.user,
+        };
+        const [onDelete] = await evaluateGenerate(policy, request, this.deps.env, {
+          ruleNames: new Set([rule.name]),
+        });
+        if (onDelete?.status !== 'pass' || !onDelete.plan)
+          return none('skipped', onDelete?.message ?? 'rule does not apply');
         return this.apply(rule, onDelete.plan);
       }
-      return sync ? this.deleteDownstream(key, 'trigger deleted') : none('skipped', 'trigger deleted; rule does not synchronize');
+      return sync
+        ? this.deleteDownstream(key, 'trigger deleted')
+        : none('skipped', 'trigger deleted; rule does not synchronize');
     }
     const request: PolicyRequest = {
       operation: intent.admission?.operation ?? backgroundOperation(rule),
@@ -87,18 +102,23 @@ export class GenerateReconciler {
       user: intent.admission?.user,
       namespaceLabels: await this.labelsFor(trigger),
     };
-    const [outcome] = await evaluateGenerate(policy, request, this.deps.env, { ruleNames: new Set([rule.name]) });
+    const [outcome] = await evaluateGenerate(policy, request, this.deps.env, {
+      ruleNames: new Set([rule.name]),
+    });
     if (outcome?.status === 'pass') {
       if (!sync && !intent.force) return none('skipped', 'rule does not synchronize; nothing to repair');
       if (!outcome.plan) return none('skipped', outcome.message);
       return this.apply(rule, outcome.plan, key);
     }
-    if (outcome?.status === 'error') throw new ReconcileError(`rule ${rule.name}: ${outcome.message}`, trigger);
+    if (outcome?.status === 'error')
+      throw new ReconcileError(`rule ${rule.name}: ${outcome.message}`, trigger);
     if (!sync) return none('skipped', outcome ? outcome.message : 'rule does not apply');
-    if (outcome?.status === 'fail' && outcome.deleteDownstream) return this.deleteDownstream(key, outcome.message);
+    if (outcome?.status === 'fail' && outcome.deleteDownstream)
+      return this.deleteDownstream(key, outcome.message);
     // Without an admission request, a rule that reads admission-only data cannot be judged from the
     // live trigger: never delete on evidence we cannot re-evaluate.
-    if (intent.admission === undefined && usesAdmissionOnlyData(rule)) return none('skipped', 'cannot re-evaluate admission-only data');
+    if (intent.admission === undefined && usesAdmissionOnlyData(rule))
+      return none('skipped', 'cannot re-evaluate admission-only data');
     return this.deleteDownstream(key, outcome ? outcome.message : 'the trigger no longer matches the rule');
   }
 
@@ -116,18 +136,28 @@ export class GenerateReconciler {
     // element) goes; only when the plan was complete, so a partial failure never deletes.
     if (key && rule.generate?.synchronize === true && applied.errors.length === 0) {
       const wanted = new Set(applied.objects.map((o) => refId(o.object)));
-      for (const stale of this.deps.downstream.forTrigger(key.policy, key.rule, plan.trigger.metadata.uid ?? '')) {
+      for (const stale of this.deps.downstream.forTrigger(
+        key.policy,
+        key.rule,
+        plan.trigger.metadata.uid ?? '',
+      )) {
         if (!wanted.has(refId(stale))) result.deleted += await this.deleteObject(stale);
       }
     }
-    if (applied.errors.length > 0) throw new ReconcileError(`rule ${rule.name}: ${applied.errors.join('; ')}`, plan.trigger);
+    if (applied.errors.length > 0)
+      throw new ReconcileError(`rule ${rule.name}: ${applied.errors.join('; ')}`, plan.trigger);
     result.message = `${result.created} created, ${result.updated} updated, ${result.deleted} deleted`;
     return result;
   }
 
   private async deleteDownstream(key: GenerateKey, why: string): Promise<ReconcileResult> {
     let deleted = 0;
-    for (const obj of this.deps.downstream.forTrigger(key.policy, key.rule, key.trigger.uid, key.trigger.name)) {
+    for (const obj of this.deps.downstream.forTrigger(
+      key.policy,
+      key.rule,
+      key.trigger.uid,
+      key.trigger.name,
+    )) {
       deleted += await this.deleteObject(obj);
     }
     return { action: deleted > 0 ? 'deleted' : 'unchanged', created: 0, updated: 0, deleted, message: why };
@@ -135,7 +165,12 @@ export class GenerateReconciler {
 
   private async deleteObject(obj: KubeObject): Promise<number> {
     try {
-      await this.deps.cluster.delete({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' });
+      await this.deps.cluster.delete({
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        namespace: obj.metadata.namespace,
+        name: obj.metadata.name ?? '',
+      });
       this.deps.downstream.remove(obj);
       return 1;
     } catch (e) {
@@ -151,7 +186,12 @@ export class GenerateReconciler {
   private async liveTrigger(key: GenerateKey): Promise<KubeObject | undefined> {
     const t = key.trigger;
     try {
-      const obj = await this.deps.cluster.get({ apiVersion: t.apiVersion, kind: t.kind, namespace: t.namespace || undefined, name: t.name });
+      const obj = await this.deps.cluster.get({
+        apiVersion: t.apiVersion,
+        kind: t.kind,
+        namespace: t.namespace || undefined,
+        name: t.name,
+      });
       if (t.uid && obj.metadata.uid !== t.uid) return undefined;
       if (obj.metadata.deletionTimestamp) return undefined;
       return obj;

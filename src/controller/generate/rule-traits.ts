@@ -6,7 +6,8 @@ import type { MatchResources, Rule } from '../../api/policy.js';
  * Variables that only an admission request carries. A rule that reads them cannot be re-evaluated
  * faithfully from the live trigger alone, so Sprout never deletes its downstream on such evidence.
  */
-const ADMISSION_ONLY = /request\.(operation|userInfo|oldObject|roles|clusterRoles|dryRun|options|uid)|serviceAccountName|serviceAccountNamespace/;
+const ADMISSION_ONLY =
+  /request\.(operation|userInfo|oldObject|roles|clusterRoles|dryRun|options|uid)|serviceAccountName|serviceAccountNamespace/;
 
 function filters(m: MatchResources | undefined): MatchResources[] {
   if (!m) return [];
@@ -15,7 +16,11 @@ function filters(m: MatchResources | undefined): MatchResources[] {
 
 /** True when the rule's outcome depends on who asked or how (operation, user, old object). */
 export function usesAdmissionOnlyData(rule: Rule): boolean {
-  const texts = JSON.stringify([rule.context ?? null, rule.preconditions ?? null, (rule.generate ?? null) as JsonValue]);
+  const texts = JSON.stringify([
+    rule.context ?? null,
+    rule.preconditions ?? null,
+    (rule.generate ?? null) as JsonValue,
+  ]);
   if (ADMISSION_ONLY.test(texts)) return true;
   return [...filters(rule.match), ...filters(rule.exclude)].some(
     (f) =>
@@ -85,13 +90,23 @@ export function cloneSourceWatches(rule: Rule): CloneSourceWatch[] {
   const out: CloneSourceWatch[] = [];
   const patterns = [g, ...(g.foreach ?? [])];
   for (const p of patterns) {
-    if (p.clone?.name && p.clone.namespace !== undefined && p.apiVersion && p.kind && !`${p.clone.namespace}${p.apiVersion}${p.kind}`.includes('{{')) {
+    if (
+      p.clone?.name &&
+      p.clone.namespace !== undefined &&
+      p.apiVersion &&
+      p.kind &&
+      !`${p.clone.namespace}${p.apiVersion}${p.kind}`.includes('{{')
+    ) {
       out.push({ apiVersion: p.apiVersion, kind: p.kind, namespace: p.clone.namespace });
     }
     if (p.cloneList?.kinds && p.cloneList.namespace !== undefined && !p.cloneList.namespace.includes('{{')) {
       for (const k of p.cloneList.kinds) {
         const i = k.lastIndexOf('/');
-        out.push({ apiVersion: i < 0 ? 'v1' : k.slice(0, i), kind: i < 0 ? k : k.slice(i + 1), namespace: p.cloneList.namespace });
+        out.push({
+          apiVersion: i < 0 ? 'v1' : k.slice(0, i),
+          kind: i < 0 ? k : k.slice(i + 1),
+          namespace: p.cloneList.namespace,
+        });
       }
     }
   }
@@ -101,5 +116,7 @@ export function cloneSourceWatches(rule: Rule): CloneSourceWatch[] {
 export function isCloneRule(rule: Rule): boolean {
   const g = rule.generate;
   if (!g) return false;
-  return [g, ...(g.foreach ?? [])].some((p) => Boolean(p.clone?.name) || (p.cloneList?.kinds?.length ?? 0) > 0);
+  return [g, ...(g.foreach ?? [])].some(
+    (p) => Boolean(p.clone?.name) || (p.cloneList?.kinds?.length ?? 0) > 0,
+  );
 }

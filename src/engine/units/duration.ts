@@ -69,7 +69,12 @@ export function parseDuration(input: string): bigint {
   return negative ? -total : total;
 }
 
+// Every string parseDuration accepts matches this; a cheap test first spares building an Error (with its
+// stack trace) for the many condition operands that are plainly not durations.
+const durationShape = /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
+
 export function tryParseDuration(input: string): bigint | undefined {
+  if (!durationShape.test(input)) return undefined;
   try {
     return parseDuration(input);
   } catch {

@@ -118,7 +118,12 @@ export function parseQuantity(str: string): Quantity {
   return { unscaled: positive ? unscaled : -unscaled, scale, format };
 }
 
+// Exactly the strings scan() gets through; anything else would only throw, and building that Error is
+// the expensive part of a failed attempt (conditions try quantities on every string operand).
+const quantityShape = /^[+-]?\d*(?:\.\d*)?[eEinumkKMGTP]*[+-]?\d*$/;
+
 export function tryParseQuantity(str: string): Quantity | undefined {
+  if (str.length === 0 || !quantityShape.test(str)) return undefined;
   try {
     return parseQuantity(str);
   } catch {
