@@ -10,9 +10,9 @@ import type { KubeObject } from '../../api/kube.js';
 import type { PatchType } from '../client.js';
 import { badRequest, invalid, unsupportedMediaType } from '../errors.js';
 import { cloneJson } from '../json-util.js';
-import { applyMergePatch } from '../patch/merge-patch.js';
-import { patchSchemaFor } from '../patch/patch-schemas.js';
-import { applyStrategicMergePatch, StrategicMergeError } from '../patch/strategic-merge.js';
+import { applyMergePatch } from '../../engine/patch/merge-patch.js';
+import { patchSchemaFor } from '../../engine/patch/patch-schemas.js';
+import { applyStrategicMergePatch, StrategicMergeError } from '../../engine/patch/strategic-merge.js';
 import type { ServedResource } from './builtin-resources.js';
 
 const UNSUPPORTED_PATCH =

@@ -1,20 +1,15 @@
 // Generate rules against one request: Kyverno's trigger filter (pass / fail / skip / error, or not
 // applicable) and, for passing rules, the plan of downstream objects.
-import type { JsonObject, JsonValue } from '../../api/json.js';
-import { isJsonObject } from '../../api/json.js';
+import type { JsonValue } from '../../api/json.js';
 import type { KubeObject } from '../../api/kube.js';
-import { gvkOf } from '../../api/kube.js';
 import type { KyvernoPolicy, Rule } from '../../api/policy.js';
 import { evaluateConditions } from '../conditions/index.js';
-import { kyvernoFunctions } from '../jmespath/kyverno/index.js';
-import { loadContext } from '../context/load.js';
 import type { EvalEnv } from '../env.js';
-import { matchesRule } from '../match/index.js';
 import type { PolicyRequest } from '../request.js';
-import { requestContext } from '../request.js';
 import type { RuleStatus } from '../result.js';
 import type { ContextValues } from '../values.js';
-import { EvalContext } from '../variables/context.js';
+import type { EvalContext } from '../variables/context.js';
+import { errorText, ruleContext, ruleSelects } from '../rule-context.js';
 import { substituteAll } from '../variables/substitute.js';
 import { buildPlan } from './build-plan.js';
 import type { GeneratePlan } from './plan.js';
@@ -55,28 +50,7 @@ export async function evaluateGenerate(
   return out;
 }
 
-function matches(
-  policy: KyvernoPolicy,
-  rule: Rule,
-  req: PolicyRequest,
-  resource: KubeObject | undefined,
-): boolean {
-  if (resource === undefined) return false;
-  const result = matchesRule(
-    {
-      resource,
-      gvk: gvkOf(resource),
-      subresource: req.subresource,
-      operation: req.operation,
-      user: req.user,
-      namespaceLabels: req.namespaceLabels,
-      policyNamespace: policy.kind === 'Policy' ? (policy.metadata.namespace ?? 'default') : undefined,
-    },
-    rule.match,
-    rule.exclude,
-  );
-  return result.matched;
-}
+const matches = ruleSelects;
 
 /** Explicitly listing DELETE means "generate when the trigger is deleted", with the deleted object as trigger. */
 function generatesOnDelete(rule: Rule): boolean {
@@ -167,29 +141,4 @@ async function evaluateRule(
   return { rule: rule.name, status: 'pass', message, trigger, plan };
 }
 
-/** The JSON context of one rule: request, CLI values, then the rule's context entries. */
-export async function ruleContext(
-  rule: Rule,
-  req: PolicyRequest,
-  env: EvalEnv,
-  values: ContextValues | undefined,
-): Promise<EvalContext> {
-  const ctx = new EvalContext(requestContext(req), env, kyvernoFunctions);
-  const provided = new Set<string>();
-  for (const source of [values?.global, values?.resource, values?.rules?.[rule.name]?.values]) {
-    for (const [k, v] of Object.entries(source ?? {})) {
-      ctx.set(k, v);
-      provided.add(k.split('.')[0] ?? k);
-    }
-  }
-  await loadContext(rule.context, ctx, env, { operation: req.operation, provided });
-  return ctx;
-}
-
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-export function asObject(v: JsonValue | undefined): JsonObject | undefined {
-  return isJsonObject(v) ? v : undefined;
-}
+export { asObject, errorText, ruleContext } from '../rule-context.js';

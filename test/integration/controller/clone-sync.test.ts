@@ -45,10 +45,20 @@ test('clone + sync: the copy follows its source (changed keys, removed keys) and
     assert.equal((await h.client.get(src)).metadata.labels?.['generate.kyverno.io/clone-source'], '');
 
     await apply(h.client, source('{a: eg==}'));
-    await eventually(h.client, copy, (o) => JSON.stringify(o['data']) === JSON.stringify({ a: 'eg==' }), 'updated without key b');
+    await eventually(
+      h.client,
+      copy,
+      (o) => JSON.stringify(o['data']) === JSON.stringify({ a: 'eg==' }),
+      'updated without key b',
+    );
 
     await h.client.update({ ...(await h.client.get(copy)), data: { a: 'aGFja2Vk' } });
-    await eventually(h.client, copy, (o) => JSON.stringify(o['data']) === JSON.stringify({ a: 'eg==' }), 'reverted');
+    await eventually(
+      h.client,
+      copy,
+      (o) => JSON.stringify(o['data']) === JSON.stringify({ a: 'eg==' }),
+      'reverted',
+    );
 
     await h.client.delete(src);
     await eventuallyGone(h.client, copy);
@@ -97,7 +107,13 @@ test('policy deletion keeps clone downstream (Kyverno conformance), the opt-in a
     assert.ok(!(await staysGone(h, copy)), 'kept');
 
     await h.client.delete(copy);
-    await apply(h.client, clonePolicy(true).replace('metadata: {name: regcred}', 'metadata: {name: regcred, annotations: {sprout.io/delete-cloned-downstream: "true"}}'));
+    await apply(
+      h.client,
+      clonePolicy(true).replace(
+        'metadata: {name: regcred}',
+        'metadata: {name: regcred, annotations: {sprout.io/delete-cloned-downstream: "true"}}',
+      ),
+    );
     await apply(h.client, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-b}\n');
     const copyB = { ...copy, namespace: 'team-b' };
     await eventually(h.client, copyB);
@@ -143,10 +159,25 @@ spec:
     );
     await apply(h.client, teamA);
     await eventually(h.client, copy);
-    await eventually(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team-a', name: 'settings' });
-    assert.ok(await staysGone(h, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team-a', name: 'private' }), 'unlabelled source not cloned');
-    await apply(h.client, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: platform, labels: {share: "yes"}}\ndata: {k: v2}\n');
-    await eventually(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team-a', name: 'settings' }, (o) => JSON.stringify(o['data']) === '{"k":"v2"}');
+    await eventually(h.client, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'team-a',
+      name: 'settings',
+    });
+    assert.ok(
+      await staysGone(h, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team-a', name: 'private' }),
+      'unlabelled source not cloned',
+    );
+    await apply(
+      h.client,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: platform, labels: {share: "yes"}}\ndata: {k: v2}\n',
+    );
+    await eventually(
+      h.client,
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team-a', name: 'settings' },
+      (o) => JSON.stringify(o['data']) === '{"k":"v2"}',
+    );
   } finally {
     await h.stop();
   }

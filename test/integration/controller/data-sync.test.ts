@@ -24,14 +24,24 @@ spec:
       data:
         spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
 `;
-const np = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'team-a', name: 'default-deny' };
+const np = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  namespace: 'team-a',
+  name: 'default-deny',
+};
 const ns = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a, labels: {netpol: "on"}}\n';
 
 test('data + sync: created, recreated when deleted, reverted when modified, deleted when the trigger stops matching', async () => {
   const h = await startHarness();
   try {
     await apply(h.client, policy(true));
-    await eventually(h.client, { apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', name: 'netpol' }, (p) => JSON.stringify(p['status'] ?? {}).includes('"Ready"'), 'ready');
+    await eventually(
+      h.client,
+      { apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', name: 'netpol' },
+      (p) => JSON.stringify(p['status'] ?? {}).includes('"Ready"'),
+      'ready',
+    );
     await apply(h.client, ns);
     const created = await eventually(h.client, np);
     assert.equal(created.metadata.labels?.['generate.kyverno.io/policy-name'], 'netpol');
@@ -44,7 +54,10 @@ test('data + sync: created, recreated when deleted, reverted when modified, dele
     await h.client.update({ ...live, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
     await eventually(h.client, np, (o) => JSON.stringify(o['spec']).includes('Egress'), 'reverted');
 
-    await apply(h.client, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a, labels: {netpol: "off"}}\n');
+    await apply(
+      h.client,
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a, labels: {netpol: "off"}}\n',
+    );
     await eventuallyGone(h.client, np);
   } finally {
     await h.stop();

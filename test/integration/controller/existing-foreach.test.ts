@@ -6,7 +6,10 @@ import { apply, eventually, eventuallyGone, startHarness, staysGone } from './ha
 test('generateExisting generates for triggers that existed before the policy, honouring the selector', async () => {
   const h = await startHarness();
   try {
-    await apply(h.client, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: red-ns, labels: {color: red}}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: green-ns, labels: {color: green}}\n');
+    await apply(
+      h.client,
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: red-ns, labels: {color: red}}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: green-ns, labels: {color: green}}\n',
+    );
     await apply(
       h.client,
       `apiVersion: kyverno.io/v1
@@ -25,9 +28,21 @@ spec:
       data: {metadata: {labels: {created-by: kyverno}}, spec: {podSelector: {}}}
 `,
     );
-    const np = await eventually(h.client, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'red-ns', name: 'deny' });
+    const np = await eventually(h.client, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      namespace: 'red-ns',
+      name: 'deny',
+    });
     assert.equal(np.metadata.labels?.['created-by'], 'kyverno');
-    assert.ok(await staysGone(h, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'green-ns', name: 'deny' }));
+    assert.ok(
+      await staysGone(h, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        namespace: 'green-ns',
+        name: 'deny',
+      }),
+    );
   } finally {
     await h.stop();
   }
@@ -70,14 +85,40 @@ spec:
         data: {data: {from: "{{ request.object.metadata.namespace }}"}}
 `,
     );
-    await apply(h.client, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: targets, namespace: default}\ndata: {namespaces: "foreach-ns-1,other,foreach-ns-2"}\n');
-    const a = await eventually(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'foreach-ns-1', name: 'copy-0' });
+    await apply(
+      h.client,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: targets, namespace: default}\ndata: {namespaces: "foreach-ns-1,other,foreach-ns-2"}\n',
+    );
+    const a = await eventually(h.client, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'foreach-ns-1',
+      name: 'copy-0',
+    });
     assert.deepEqual(a['data'], { from: 'default' });
     // elementIndex is the position in the original list, also when earlier elements were skipped.
-    await eventually(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'foreach-ns-2', name: 'copy-2' });
-    await apply(h.client, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: targets, namespace: default}\ndata: {namespaces: "foreach-ns-1"}\n');
-    await eventuallyGone(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'foreach-ns-2', name: 'copy-2' });
-    await eventually(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'foreach-ns-1', name: 'copy-0' });
+    await eventually(h.client, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'foreach-ns-2',
+      name: 'copy-2',
+    });
+    await apply(
+      h.client,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: targets, namespace: default}\ndata: {namespaces: "foreach-ns-1"}\n',
+    );
+    await eventuallyGone(h.client, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'foreach-ns-2',
+      name: 'copy-2',
+    });
+    await eventually(h.client, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'foreach-ns-1',
+      name: 'copy-0',
+    });
   } finally {
     await h.stop();
   }
@@ -109,10 +150,20 @@ spec:
     await eventually(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'target', name: 'two-out' });
 
     await apply(h.client, policy(rule('one')));
-    await eventuallyGone(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'target', name: 'two-out' });
+    await eventuallyGone(h.client, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'target',
+      name: 'two-out',
+    });
 
     await h.client.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'trigger' });
-    await eventuallyGone(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'target', name: 'one-out' });
+    await eventuallyGone(h.client, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'target',
+      name: 'one-out',
+    });
   } finally {
     await h.stop();
   }

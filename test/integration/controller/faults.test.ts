@@ -22,7 +22,8 @@ spec:
 `;
 
 async function createNamespaces(cluster: MemoryCluster, from: number, to: number): Promise<void> {
-  for (let i = from; i < to; i++) await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `burst-${i}` } });
+  for (let i = from; i < to; i++)
+    await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `burst-${i}` } });
 }
 
 async function quotas(cluster: MemoryCluster): Promise<number> {
@@ -47,7 +48,10 @@ test('20% of writes fail with 500/409/429: everything converges, failures show i
     assert.ok(errors && Number(errors[1]) > 0, 'errors are counted');
     assert.match(scrape, /sprout_workqueue_retries_total\{name="generate"\} [1-9]/);
     const events = await h.cluster.list({ apiVersion: 'v1', kind: 'Event' });
-    assert.ok(events.items.some((e) => e['reason'] === 'PolicyError'), 'a PolicyError event is recorded');
+    assert.ok(
+      events.items.some((e) => e['reason'] === 'PolicyError'),
+      'a PolicyError event is recorded',
+    );
   } finally {
     await h.stop();
   }
@@ -67,12 +71,24 @@ test('the controller killed mid-burst of 1,000 triggers and restarted: every dow
   const { systemClock } = await import('../../../src/platform/clock.js');
   const { silentLogger } = await import('../../../src/platform/logger.js');
   const { Metrics } = await import('../../../src/platform/metrics.js');
-  const second = new GenerateController({ cluster, clock: systemClock, logger: silentLogger(), metrics: new Metrics(), workers: 4 });
+  const second = new GenerateController({
+    cluster,
+    clock: systemClock,
+    logger: silentLogger(),
+    metrics: new Metrics(),
+    workers: 4,
+  });
   const abort = new AbortController();
   const running = second.run(abort.signal);
   try {
-    await waitFor(async () => (await quotas(cluster)) === 1000 && second.pending() === 0, '1000 quotas', 60_000);
-    const names = (await cluster.list({ apiVersion: 'v1', kind: 'ResourceQuota' })).items.map((q) => `${q.metadata.namespace}/${q.metadata.name}`);
+    await waitFor(
+      async () => (await quotas(cluster)) === 1000 && second.pending() === 0,
+      '1000 quotas',
+      60_000,
+    );
+    const names = (await cluster.list({ apiVersion: 'v1', kind: 'ResourceQuota' })).items.map(
+      (q) => `${q.metadata.namespace}/${q.metadata.name}`,
+    );
     assert.equal(new Set(names).size, 1000, 'no duplicates');
   } finally {
     abort.abort();

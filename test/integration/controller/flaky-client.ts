@@ -1,6 +1,14 @@
 // A ClusterClient that fails a share of writes with the errors a real API server sends under load.
 import type { KubeObject } from '../../../src/api/kube.js';
-import type { ClusterClient, DeleteOptions, ObjectRef, PatchBody, PatchOptions, PatchType, WriteOptions } from '../../../src/cluster/client.js';
+import type {
+  ClusterClient,
+  DeleteOptions,
+  ObjectRef,
+  PatchBody,
+  PatchOptions,
+  PatchType,
+  WriteOptions,
+} from '../../../src/cluster/client.js';
 import { conflict, internalError, tooManyRequests } from '../../../src/cluster/errors.js';
 
 /** A small deterministic PRNG (mulberry32), so failures are the same on every run. */

@@ -17,11 +17,20 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: { client?: (c: MemoryCluster) => ClusterClient; resyncPeriodMs?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { client?: (c: MemoryCluster) => ClusterClient; resyncPeriodMs?: number } = {},
+): Promise<Harness> {
   const cluster = new MemoryCluster();
   const client = options.client ? options.client(cluster) : cluster;
   const metrics = new Metrics();
-  const controller = new GenerateController({ cluster: client, clock: systemClock, logger: silentLogger(), metrics, workers: 2, resyncPeriodMs: options.resyncPeriodMs });
+  const controller = new GenerateController({
+    cluster: client,
+    clock: systemClock,
+    logger: silentLogger(),
+    metrics,
+    workers: 2,
+    resyncPeriodMs: options.resyncPeriodMs,
+  });
   const abort = new AbortController();
   const running = controller.run(abort.signal);
   await waitFor(() => controller.hasSynced(), 'controller sync');
@@ -45,7 +54,10 @@ export async function apply(cluster: ClusterClient, text: string): Promise<void>
   for (const obj of yaml(text)) {
     try {
       const live = await cluster.get(refOf(obj));
-      await cluster.update({ ...obj, metadata: { ...obj.metadata, resourceVersion: live.metadata.resourceVersion } });
+      await cluster.update({
+        ...obj,
+        metadata: { ...obj.metadata, resourceVersion: live.metadata.resourceVersion },
+      });
     } catch (e) {
       if (!(e instanceof NotFoundError)) throw e;
       await cluster.create(obj);
@@ -54,10 +66,19 @@ export async function apply(cluster: ClusterClient, text: string): Promise<void>
 }
 
 export function refOf(obj: KubeObject): ObjectRef {
-  return { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' };
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    namespace: obj.metadata.namespace,
+    name: obj.metadata.name ?? '',
+  };
 }
 
-export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+export async function waitFor(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await cond()) return;
@@ -76,17 +97,28 @@ export async function tryGet(cluster: ClusterClient, ref: ObjectRef): Promise<Ku
 }
 
 /** Waits until the object exists (and satisfies `check`), returning it. */
-export async function eventually(cluster: ClusterClient, ref: ObjectRef, check: (o: KubeObject) => boolean = () => true, what = ''): Promise<KubeObject> {
+export async function eventually(
+  cluster: ClusterClient,
+  ref: ObjectRef,
+  check: (o: KubeObject) => boolean = () => true,
+  what = '',
+): Promise<KubeObject> {
   let last: KubeObject | undefined;
-  await waitFor(async () => {
-    last = await tryGet(cluster, ref);
-    return last !== undefined && check(last);
-  }, `${ref.kind} ${ref.namespace ?? ''}/${ref.name} ${what}`);
+  await waitFor(
+    async () => {
+      last = await tryGet(cluster, ref);
+      return last !== undefined && check(last);
+    },
+    `${ref.kind} ${ref.namespace ?? ''}/${ref.name} ${what}`,
+  );
   return last as KubeObject;
 }
 
 export async function eventuallyGone(cluster: ClusterClient, ref: ObjectRef): Promise<void> {
-  await waitFor(async () => (await tryGet(cluster, ref)) === undefined, `${ref.kind} ${ref.namespace ?? ''}/${ref.name} to be deleted`);
+  await waitFor(
+    async () => (await tryGet(cluster, ref)) === undefined,
+    `${ref.kind} ${ref.namespace ?? ''}/${ref.name} to be deleted`,
+  );
 }
 
 /** Lets the controller settle, then checks the object is (still) absent. */

@@ -5,7 +5,7 @@
 // ignored (new list items are appended, existing ones keep their place).
 import type { JsonObject, JsonValue } from '../../api/json.js';
 import { isJsonObject } from '../../api/json.js';
-import { cloneJson, jsonEqual } from '../json-util.js';
+import { cloneJson, jsonEqual } from './json-util.js';
 
 /** Patch metadata for one object type: which fields are merge lists, and the types below them. */
 export interface PatchSchema {

@@ -1,0 +1,111 @@
+// What every rule type shares before it does its own work: does the rule select the resource,
+// and the JSON context its variables see (request, CLI values, then the rule's context entries).
+import type { JsonObject, JsonValue } from '../api/json.js';
+import { isJsonObject } from '../api/json.js';
+import type { KubeObject } from '../api/kube.js';
+import { gvkOf } from '../api/kube.js';
+import type { KyvernoPolicy, Rule } from '../api/policy.js';
+import { loadContext } from './context/load.js';
+import type { EvalEnv } from './env.js';
+import { kyvernoFunctions } from './jmespath/kyverno/index.js';
+import { matchesRule } from './match/index.js';
+import type { PolicyRequest } from './request.js';
+import { requestContext } from './request.js';
+import type { ContextValues } from './values.js';
+import { EvalContext } from './variables/context.js';
+import { stringify, substituteAll } from './variables/substitute.js';
+
+/** Does `rule` (match/exclude, and a namespaced Policy's own namespace) select `resource`? */
+export function ruleSelects(
+  policy: KyvernoPolicy,
+  rule: Rule,
+  req: PolicyRequest,
+  resource: KubeObject | undefined,
+): boolean {
+  if (resource === undefined) return false;
+  const result = matchesRule(
+    {
+      resource,
+      gvk: gvkOf(resource),
+      subresource: req.subresource,
+      operation: req.operation,
+      user: req.user,
+      namespaceLabels: req.namespaceLabels,
+      policyNamespace: policy.kind === 'Policy' ? (policy.metadata.namespace ?? 'default') : undefined,
+    },
+    rule.match,
+    rule.exclude,
+  );
+  return result.matched;
+}
+
+/** The JSON context of one rule: request, CLI values, then the rule's context entries. */
+export async function ruleContext(
+  rule: Rule,
+  req: PolicyRequest,
+  env: EvalEnv,
+  values: ContextValues | undefined,
+): Promise<EvalContext> {
+  const ctx = new EvalContext(requestContext(req), env, kyvernoFunctions);
+  const provided = new Set<string>();
+  for (const source of [values?.global, values?.resource, values?.rules?.[rule.name]?.values]) {
+    for (const [k, v] of Object.entries(source ?? {})) {
+      ctx.set(k, v);
+      provided.add(k.split('.')[0] ?? k);
+    }
+  }
+  await loadContext(rule.context, ctx, env, { operation: req.operation, provided });
+  return ctx;
+}
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function asObject(v: JsonValue | undefined): JsonObject | undefined {
+  return isJsonObject(v) ? v : undefined;
+}
+
+/**
+ * Resolves variables in condition keys and values (preconditions, deny) as Kyverno does: a variable
+ * that cannot be resolved reads as the empty string instead of failing the rule.
+ */
+export function conditionResolver(ctx: EvalContext, operation: string, path: string): (v: JsonValue) => JsonValue {
+  const lenient = new LenientEvalContext(ctx.data, ctx.functionContext(), kyvernoFunctions);
+  return (v) => substituteAll(v, lenient, { operation, path });
+}
+
+class LenientEvalContext extends EvalContext {
+  override query(expression: string): JsonValue {
+    try {
+      return super.query(expression);
+    } catch {
+      return '';
+    }
+  }
+}
+
+/** A foreach `list`: a JMESPath expression (variables allowed); a non-list result is one element. */
+export function evaluateList(ctx: EvalContext, list: string, operation: string): JsonValue[] {
+  const expr = stringify(substituteAll(list, ctx, { operation }));
+  const listed = ctx.query(expr);
+  return Array.isArray(listed) ? listed : [listed];
+}
+
+/** `element`, `elementIndex` and their nesting-numbered twins, plus CLI foreachValues. */
+export function addElement(
+  ctx: EvalContext,
+  element: JsonValue,
+  index: number,
+  nesting: number,
+  foreachValues?: Record<string, JsonValue[]>,
+): void {
+  ctx.set('element', element);
+  ctx.set('elementIndex', index);
+  ctx.set(`element${nesting}`, element);
+  ctx.set(`elementIndex${nesting}`, index);
+  for (const [name, vals] of Object.entries(foreachValues ?? {})) {
+    const v = vals[index];
+    if (v !== undefined) ctx.set(name, v);
+  }
+}

@@ -1,0 +1,125 @@
+// CLI: node dist/test/conformance/chainsaw/main.js DIR... [--kubeconfig FILE] [--parallel N] [--report FILE]
+// Without --kubeconfig (or KUBECONFIG) it starts `sprout local` in-process and targets that.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { realClock } from './clock.js';
+import { KubectlClient } from './kubectl-client.js';
+import { spawnRunner } from './process.js';
+import { formatReport, formatTestResult, summaryLine } from './report.js';
+import { runSuite } from './suite.js';
+
+export interface CliArgs {
+  dirs: string[];
+  kubeconfig?: string;
+  parallel: number;
+  report?: string;
+}
+
+export function parseArgs(argv: string[]): CliArgs {
+  const args: CliArgs = { dirs: [], parallel: 2 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--kubeconfig') args.kubeconfig = value();
+    else if (a === '--parallel') args.parallel = Number.parseInt(value(), 10);
+    else if (a === '--report') args.report = value();
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    else args.dirs.push(a);
+  }
+  if (args.dirs.length === 0) throw new Error('usage: main.js DIR... [--kubeconfig FILE] [--parallel N] [--report FILE]');
+  if (!Number.isInteger(args.parallel) || args.parallel < 1) throw new Error('--parallel must be a positive integer');
+  return args;
+}
+
+export interface TargetCluster {
+  kubeconfig: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * START TARGET CLUSTER — starts `sprout local` in-process (data in a temp folder) through
+ * startLocalServer from src/cluster/http/index.ts. That module is being written by another
+ * engineer: until it exports startLocalServer this exits with a message asking for --kubeconfig.
+ * Assumed shape: startLocalServer({ dataDir }) resolves to an object with `kubeconfigPath` (a file)
+ * or `kubeconfig` (YAML text), and `close()` or `stop()`.
+ */
+export async function startTargetCluster(): Promise<TargetCluster> {
+  const modulePath = '../../../src/cluster/http/index.js';
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(modulePath)) as Record<string, unknown>;
+  } catch {
+    mod = {};
+  }
+  const start = mod['startLocalServer'];
+  if (typeof start !== 'function') {
+    process.stderr.write('sprout local is not available yet (src/cluster/http does not export startLocalServer); pass --kubeconfig FILE or set KUBECONFIG.\n');
+    process.exit(2);
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'sprout-chainsaw-'));
+  const server = (await (start as (o: { dataDir: string }) => Promise<unknown>)({ dataDir })) as Record<string, unknown>;
+  let kubeconfig: string;
+  if (typeof server['kubeconfigPath'] === 'string') kubeconfig = server['kubeconfigPath'];
+  else if (typeof server['kubeconfig'] === 'string') {
+    kubeconfig = join(dataDir, 'kubeconfig');
+    writeFileSync(kubeconfig, server['kubeconfig'], { mode: 0o600 });
+  } else throw new Error('startLocalServer returned neither kubeconfigPath nor kubeconfig');
+  const stopFn = server['close'] ?? server['stop'];
+  return {
+    kubeconfig,
+    stop: async () => {
+      if (typeof stopFn === 'function') await (stopFn as () => Promise<void>).call(server);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const fromEnv = process.env['KUBECONFIG'];
+  const target: TargetCluster =
+    args.kubeconfig !== undefined ? { kubeconfig: args.kubeconfig, stop: () => Promise.resolve() }
+    : fromEnv !== undefined && fromEnv !== '' ? { kubeconfig: fromEnv, stop: () => Promise.resolve() }
+    : await startTargetCluster();
+  try {
+    const client = new KubectlClient({ kubeconfig: target.kubeconfig, runner: spawnRunner });
+    const suite = await runSuite({
+      dirs: args.dirs,
+      client,
+      clock: realClock,
+      runner: spawnRunner,
+      kubeconfig: target.kubeconfig,
+      parallel: args.parallel,
+      onResult: (r) => process.stdout.write(`${formatTestResult(r)}\n`),
+    });
+    for (const f of suite.loadFailures) process.stdout.write(`FAIL ${f.file}\n  could not load: ${f.error}\n`);
+    if (args.report !== undefined) writeFileSync(args.report, formatReport(suite.results, suite.loadFailures));
+    process.stdout.write(`${summaryLine(suite.results, suite.loadFailures)}\n`);
+    const failed = suite.loadFailures.length > 0 || suite.results.some((r) => !r.passed);
+    return failed ? 1 : 0;
+  } finally {
+    await target.stop();
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
