@@ -13,6 +13,7 @@ import type { PolicyRequest } from './request.js';
 import { requestContext } from './request.js';
 import type { ContextValues } from './values.js';
 import { EvalContext } from './variables/context.js';
+import { imagesOf } from './images.js';
 import { stringify, substituteAll } from './variables/substitute.js';
 
 /** Does `rule` (match/exclude, and a namespaced Policy's own namespace) select `resource`? */
@@ -47,6 +48,8 @@ export async function ruleContext(
   values: ContextValues | undefined,
 ): Promise<EvalContext> {
   const ctx = new EvalContext(requestContext(req), env, kyvernoFunctions);
+  const images = imagesOf(req.object ?? req.oldObject);
+  if (images !== undefined) ctx.set('images', images);
   const provided = new Set<string>();
   for (const source of [values?.global, values?.resource, values?.rules?.[rule.name]?.values]) {
     for (const [k, v] of Object.entries(source ?? {})) {
@@ -70,7 +73,11 @@ export function asObject(v: JsonValue | undefined): JsonObject | undefined {
  * Resolves variables in condition keys and values (preconditions, deny) as Kyverno does: a variable
  * that cannot be resolved reads as the empty string instead of failing the rule.
  */
-export function conditionResolver(ctx: EvalContext, operation: string, path: string): (v: JsonValue) => JsonValue {
+export function conditionResolver(
+  ctx: EvalContext,
+  operation: string,
+  path: string,
+): (v: JsonValue) => JsonValue {
   const lenient = new LenientEvalContext(ctx.data, ctx.functionContext(), kyvernoFunctions);
   return (v) => substituteAll(v, lenient, { operation, path });
 }

@@ -1,6 +1,7 @@
 // Sprout's server side, composed: the admission webhook (every replica), its webhook configurations,
 // and the generate controller (the leader only, when leader election is on). `sprout serve` runs it
 // against a real cluster, `sprout local` against the embedded API server.
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { ClusterClient } from '../cluster/client.js';
 import { createCertificateAuthority, issueCertificate } from '../cluster/http/index.js';
@@ -86,6 +87,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   configure();
 
   const abort = new AbortController();
+  // Every informer and worker listens on this one signal.
+  setMaxListeners(0, abort.signal);
   const running = o.leaderElection
     ? new LeaderElector({
         client: o.cluster,

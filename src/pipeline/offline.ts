@@ -1,5 +1,5 @@
 // The offline path (`sprout apply`, `sprout test`): evaluate policies against resources from files
-// and generate into a fresh in-memory cluster seeded with the trigger and the clone sources, through
+// (mutate, then validate on the mutated object, then generate, as Kyverno's CLI does) and generate into a fresh in-memory cluster seeded with the trigger and the clone sources, through
 // the same applyGeneratePlan the controller uses — so the CLI and a cluster cannot disagree.
 import type { Operation, RequestUser } from '../api/admission.js';
 import type { KubeObject } from '../api/kube.js';
@@ -10,6 +10,8 @@ import type { ClusterClient } from '../cluster/client.js';
 import { AlreadyExistsError } from '../cluster/errors.js';
 import type { EvalEnv } from '../engine/env.js';
 import { evaluateGenerate } from '../engine/generate/evaluate.js';
+import { evaluateMutate } from '../engine/mutate/evaluate.js';
+import { evaluateValidate } from '../engine/validate/evaluate.js';
 import type { RuleStatus, RuleType } from '../engine/result.js';
 import type { ContextValues } from '../engine/values.js';
 import { applyGeneratePlan } from './generate/apply-plan.js';
@@ -27,6 +29,18 @@ export interface OfflineRequest {
   cloneSources?: (rule: string) => KubeObject[];
 }
 
+/** Every policy against one resource, in Kyverno's CLI order: all mutations, then validate, then generate. */
+export interface OfflineResourceRequest {
+  policies: KyvernoPolicy[];
+  resource: KubeObject;
+  operation: Operation;
+  oldResource?: KubeObject;
+  user?: RequestUser;
+  namespaceLabels?: Record<string, string>;
+  valuesFor?: (policy: KyvernoPolicy) => ContextValues | undefined;
+  cloneSources?: (policy: KyvernoPolicy, rule: string) => KubeObject[];
+}
+
 export interface OfflineRuleResult {
   policy: string;
   rule: string;
@@ -35,6 +49,8 @@ export interface OfflineRuleResult {
   message: string;
   /** Generate: the downstream objects as they stand after generation. */
   generated: KubeObject[];
+  /** Mutate: the resource after this policy's mutations (and those of the policies before it). */
+  patched?: KubeObject;
 }
 
 export interface OfflineDeps {
@@ -43,8 +59,93 @@ export interface OfflineDeps {
   newCluster: () => ClusterClient;
 }
 
+/** One policy against one resource. */
 export async function evaluateOffline(req: OfflineRequest, deps: OfflineDeps): Promise<OfflineRuleResult[]> {
-  const { policy } = req;
+  const byPolicy = await evaluateResourceOffline(
+    {
+      ...req,
+      policies: [req.policy],
+      valuesFor: () => req.values,
+      cloneSources: (_p, rule) => req.cloneSources?.(rule) ?? [],
+    },
+    deps,
+  );
+  return byPolicy.get(policyKey(req.policy)) ?? [];
+}
+
+const hasRules = (p: KyvernoPolicy, key: 'mutate' | 'validate' | 'generate'): boolean =>
+  p.spec.rules.some((r) => r[key] !== undefined);
+
+export async function evaluateResourceOffline(
+  req: OfflineResourceRequest,
+  deps: OfflineDeps,
+): Promise<Map<string, OfflineRuleResult[]>> {
+  const out = new Map<string, OfflineRuleResult[]>();
+  const add = (p: KyvernoPolicy, rs: OfflineRuleResult[]): void => {
+    out.set(policyKey(p), [...(out.get(policyKey(p)) ?? []), ...rs]);
+  };
+  const isDelete = req.operation === 'DELETE';
+  const base = { operation: req.operation, user: req.user, namespaceLabels: req.namespaceLabels };
+  let current = req.resource;
+  for (const policy of req.policies.filter((p) => hasRules(p, 'mutate'))) {
+    const m = await evaluateMutate(
+      policy,
+      { ...base, object: isDelete ? undefined : current, oldObject: oldFor(req, current) },
+      deps.env,
+      { values: req.valuesFor?.(policy) },
+    );
+    current = isDelete ? current : m.resource;
+    const patched = current;
+    add(
+      policy,
+      m.rules.map((r) => ({
+        policy: policyKey(policy),
+        rule: r.rule,
+        type: 'mutate',
+        status: r.status,
+        message: r.message,
+        generated: [],
+        patched,
+      })),
+    );
+  }
+  for (const policy of req.policies.filter((p) => hasRules(p, 'validate'))) {
+    const v = await evaluateValidate(
+      policy,
+      { ...base, object: isDelete ? undefined : current, oldObject: oldFor(req, current) },
+      deps.env,
+      { values: req.valuesFor?.(policy) },
+    );
+    add(
+      policy,
+      v.map((r) => ({
+        policy: policyKey(policy),
+        rule: r.rule,
+        type: 'validate',
+        status: r.status,
+        message: r.message,
+        generated: [],
+      })),
+    );
+  }
+  for (const policy of req.policies.filter((p) => hasRules(p, 'generate'))) {
+    add(policy, await generateOffline(policy, { ...req, resource: current }, deps));
+  }
+  return out;
+}
+
+/** Kyverno's CLI simulates UPDATE with the resource as its own old object. */
+function oldFor(req: OfflineResourceRequest, current: KubeObject): KubeObject | undefined {
+  if (req.operation === 'DELETE') return req.resource;
+  if (req.operation === 'UPDATE') return req.oldResource ?? current;
+  return req.oldResource;
+}
+
+async function generateOffline(
+  policy: KyvernoPolicy,
+  req: OfflineResourceRequest,
+  deps: OfflineDeps,
+): Promise<OfflineRuleResult[]> {
   const isDelete = req.operation === 'DELETE';
   const outcomes = await evaluateGenerate(
     policy,
@@ -56,7 +157,7 @@ export async function evaluateOffline(req: OfflineRequest, deps: OfflineDeps): P
       namespaceLabels: req.namespaceLabels,
     },
     deps.env,
-    { values: req.values },
+    { values: req.valuesFor?.(policy) },
   );
   const results: OfflineRuleResult[] = [];
   for (const o of outcomes) {
@@ -72,17 +173,13 @@ export async function evaluateOffline(req: OfflineRequest, deps: OfflineDeps): P
       const cluster = deps.newCluster();
       await seed(
         cluster,
-        [o.trigger, ...(req.cloneSources?.(o.rule) ?? [])],
+        [o.trigger, ...(req.cloneSources?.(policy, o.rule) ?? [])],
         o.plan.targets.map(targetNamespace),
         o.plan.targets.flatMap((t) => (t.type === 'cloneList' ? [] : [t.target])),
       );
       const applied = await applyGeneratePlan(o.plan, cluster);
       r.generated = applied.objects.map((a) => withoutServerFields(a.object));
-      const problems = [
-        ...applied.errors,
-        ...applied.missingSources.map((m) => `source resource ${m.apiVersion}/${m.kind}/${m.namespace}/${m.name} not found`),
-      ];
-      if (problems.length > 0) r.message = `failed to generate: ${problems.join('; ')}`;
+      if (applied.errors.length > 0) r.message = `failed to generate: ${applied.errors.join('; ')}`;
     }
     results.push(r);
   }

@@ -1,5 +1,5 @@
 // `sprout apply POLICY… --resource FILE…`: evaluates policies against resources offline and prints
-// rule results and the resources that generate rules produce.
+// rule results, the mutated resources and the resources that generate rules produce.
 import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -8,7 +8,10 @@ import type { Operation, RequestUser } from '../../api/admission.js';
 import type { KubeObject } from '../../api/kube.js';
 import type { ValuesSpec } from '../../api/cli-test.js';
 import type { OfflineRuleResult } from '../../pipeline/offline.js';
-import { evaluateOffline } from '../../pipeline/offline.js';
+import { evaluateResourceOffline } from '../../pipeline/offline.js';
+import type { KyvernoPolicy } from '../../api/policy.js';
+import { policyKey } from '../../api/policy.js';
+import type { ContextValues } from '../../engine/values.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../io.js';
 import { renderTable } from '../output/table.js';
@@ -85,34 +88,35 @@ export async function applyCommand(
     user = { userInfo: u.userInfo ?? {}, roles: u.roles ?? [], clusterRoles: u.clusterRoles ?? [] };
   }
   const results: (OfflineRuleResult & { resource: KubeObject })[] = [];
-  for (const policy of loaded.policies) {
-    for (const resource of resources) {
-      const p = values.policies?.find((x) => x.name === policy.metadata.name);
-      const rules = Object.fromEntries(
-        (p?.rules ?? []).map((r) => [
-          r.name,
-          { values: r.values ?? {}, foreachValues: r.foreachValues ?? {} },
-        ]),
-      );
-      const rs = await evaluateOffline(
-        {
-          policy,
-          resource,
-          operation,
-          user,
-          namespaceLabels: values.namespaceSelector?.find(
-            (n) => n.name === (resource.metadata.namespace ?? resource.metadata.name),
-          )?.labels,
-          values: {
-            global: values.globalValues ?? {},
-            resource: p?.resources?.find((r) => r.name === resource.metadata.name)?.values ?? {},
-            rules,
-          },
-          cloneSources: () => clusterObjects,
-        },
-        deps,
-      );
-      results.push(...rs.map((r) => ({ ...r, resource })));
+  const policyValues = (policy: KyvernoPolicy, resource: KubeObject): ContextValues => {
+    const p = values.policies?.find((x) => x.name === policy.metadata.name);
+    const rules = Object.fromEntries(
+      (p?.rules ?? []).map((r) => [r.name, { values: r.values ?? {}, foreachValues: r.foreachValues ?? {} }]),
+    );
+    return {
+      global: values.globalValues ?? {},
+      resource: p?.resources?.find((r) => r.name === resource.metadata.name)?.values ?? {},
+      rules,
+    };
+  };
+  for (const resource of resources) {
+    // All policies at once: Kyverno's CLI mutates with every policy before it validates.
+    const byPolicy = await evaluateResourceOffline(
+      {
+        policies: loaded.policies,
+        resource,
+        operation,
+        user,
+        namespaceLabels: values.namespaceSelector?.find(
+          (n) => n.name === (resource.metadata.namespace ?? resource.metadata.name),
+        )?.labels,
+        valuesFor: (policy) => policyValues(policy, resource),
+        cloneSources: () => clusterObjects,
+      },
+      deps,
+    );
+    for (const policy of loaded.policies) {
+      results.push(...(byPolicy.get(policyKey(policy)) ?? []).map((r) => ({ ...r, resource })));
     }
   }
   io.out(renderApply(results, flags.output, loaded.policies.length, resources.length));
@@ -141,13 +145,20 @@ export function renderApply(
         message: r.message,
       })),
       generated,
+      patched: results.filter((r) => r.type === 'mutate' && r.status === 'pass').map((r) => r.patched),
     };
     return format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : toYaml(doc);
   }
   let out = `Applying ${policies} ${policies === 1 ? 'policy' : 'policies'} to ${resources} ${resources === 1 ? 'resource' : 'resources'}...\n\n`;
+  const shownPatched = new Set<string>();
   for (const r of results) {
     for (const g of r.generated)
       out += `policy ${r.policy} applied to ${resourceName(r.resource)}:\n${toYaml(g)}---\n`;
+    const key = `${r.policy}|${resourceName(r.resource)}`;
+    if (r.type === 'mutate' && r.status === 'pass' && r.patched && !shownPatched.has(key)) {
+      shownPatched.add(key);
+      out += `mutate policy ${r.policy} applied to ${resourceName(r.resource)}:\n${toYaml(r.patched)}---\n`;
+    }
   }
   out += renderTable(
     ['POLICY', 'RULE', 'RESOURCE', 'RESULT', 'MESSAGE'],

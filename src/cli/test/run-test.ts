@@ -9,7 +9,7 @@ import type { KyvernoPolicy } from '../../api/policy.js';
 import { policyKey } from '../../api/policy.js';
 import type { ContextValues } from '../../engine/values.js';
 import type { OfflineDeps, OfflineRuleResult } from '../../pipeline/offline.js';
-import { evaluateOffline } from '../../pipeline/offline.js';
+import { evaluateResourceOffline } from '../../pipeline/offline.js';
 import type { ScopeOracle } from '../resources.js';
 import { isKubeObject, loadResourceFiles } from '../resources.js';
 import { compareResources } from './compare.js';
@@ -52,30 +52,30 @@ export async function runTest(test: LoadedTest, deps: TestDeps): Promise<TestRep
     return report;
   }
   report.errors.push(...loaded.errors);
-  const cache = new Map<string, Promise<OfflineRuleResult[]>>();
-  const evaluate = (
+  const cache = new Map<string, Promise<Map<string, OfflineRuleResult[]>>>();
+  const evaluate = async (
     policy: KyvernoPolicy,
     resource: KubeObject,
     operation: Operation,
   ): Promise<OfflineRuleResult[]> => {
-    const key = `${policyKey(policy)}|${resources.indexOf(resource)}|${operation}`;
+    const key = `${resources.indexOf(resource)}|${operation}`;
     let p = cache.get(key);
     if (p === undefined) {
-      p = evaluateOffline(
+      p = evaluateResourceOffline(
         {
-          policy,
+          policies: loaded.policies,
           resource,
           operation,
           user,
           namespaceLabels: namespaceLabels(values, resource),
-          values: contextValues(values, policy.metadata.name, resource),
-          cloneSources: (rule) => cloneSourcesFor(spec.results, policy, rule, dir, sourceFiles),
+          valuesFor: (pol) => contextValues(values, pol.metadata.name, resource),
+          cloneSources: (pol, rule) => cloneSourcesFor(spec.results, pol, rule, dir, sourceFiles),
         },
         deps,
       );
       cache.set(key, p);
     }
-    return p;
+    return (await p).get(policyKey(policy)) ?? [];
   };
   const op = values.globalValues?.['request.operation'];
   const defaultOperation = (typeof op === 'string' ? op.toUpperCase() : 'CREATE') as Operation;
@@ -109,12 +109,11 @@ export async function runTest(test: LoadedTest, deps: TestDeps): Promise<TestRep
         continue;
       }
       const label = `${resource.apiVersion}/${resource.kind}/${resource.metadata.namespace ?? ''}/${resource.metadata.name ?? ''}`;
-      const ruleKind = ruleTypeOf(policy, expected.rule);
-      if (ruleKind !== undefined && ruleKind !== 'generate') {
-        row('Fail', 'Unsupported', `${ruleKind} rules are not evaluated by this version of sprout`, label);
-        continue;
-      }
-      const results = await evaluate(policy, resource, expected.operation ?? defaultOperation);
+      const results = await evaluate(
+        policy,
+        resource,
+        expected.operation ?? operationFor(values, resource, defaultOperation),
+      );
       const forRule = results.filter(
         (r) => expected.rule === undefined || ruleMatches(r.rule, expected.rule),
       );
@@ -136,6 +135,15 @@ async function checkRule(
   label: string,
   row: (result: ResultRow['result'], reason: string, message?: string, resource?: string) => void,
 ): Promise<void> {
+  if (expected.patchedResources && r.patched) {
+    const verdict = await checkPatched(r.patched, expected.patchedResources, dir, scopeOf);
+    // Kyverno drops the row when the file has no document for the resource.
+    if (verdict === 'missing') return;
+    if (verdict !== 'equal') {
+      row('Fail', verdict.reason, verdict.message, label);
+      return;
+    }
+  }
   const files =
     expected.generatedResources ?? (expected.generatedResource ? [expected.generatedResource] : []);
   if (files.length > 0 && r.generated.length > 0) {
@@ -172,6 +180,37 @@ async function checkRule(
   else row('Fail', `Want ${expected.result}, got ${r.status}`, r.message, label);
 }
 
+async function checkPatched(
+  actual: KubeObject,
+  file: string,
+  dir: string,
+  scopeOf: ScopeOracle,
+): Promise<'equal' | 'missing' | { reason: string; message: string }> {
+  let candidates: KubeObject[];
+  try {
+    candidates = await loadResourceFiles([file], dir, scopeOf);
+  } catch (e) {
+    return { reason: 'Resource error', message: e instanceof Error ? e.message : String(e) };
+  }
+  const want = candidates.find((c) => sameObject(c, actual));
+  if (want === undefined) return 'missing';
+  const cmp = compareResources(want as unknown as JsonValue, actual as unknown as JsonValue, false);
+  if (cmp.equal) return 'equal';
+  return {
+    reason: 'Resource diff',
+    message: `Patched resource didn't match the patched resource in the test result\n${cmp.diff}`,
+  };
+}
+
+/** `request.operation` from the values: the resource's own entry first, then the global one. */
+function operationFor(values: ValuesSpec, resource: KubeObject, fallback: Operation): Operation {
+  for (const p of values.policies ?? []) {
+    const op = p.resources?.find((r) => r.name === resource.metadata.name)?.values?.['request.operation'];
+    if (typeof op === 'string') return op.toUpperCase() as Operation;
+  }
+  return fallback;
+}
+
 function sameObject(a: KubeObject, b: KubeObject): boolean {
   return (
     a.apiVersion === b.apiVersion &&
@@ -183,15 +222,6 @@ function sameObject(a: KubeObject, b: KubeObject): boolean {
 
 function ruleMatches(actual: string, wanted: string): boolean {
   return actual === wanted || actual === `autogen-${wanted}` || actual === `autogen-cronjob-${wanted}`;
-}
-
-function ruleTypeOf(policy: KyvernoPolicy, rule: string | undefined): string | undefined {
-  const r = policy.spec.rules.find((x) => rule === undefined || ruleMatches(x.name, rule));
-  if (!r) return undefined;
-  if (r.generate) return 'generate';
-  if (r.validate) return 'validate';
-  if (r.mutate) return 'mutate';
-  return 'verifyImages';
 }
 
 function findResource(

@@ -63,6 +63,29 @@ export function apiGroupDoc(resources: ResourceInfo[], group: string): Record<st
   return g === undefined ? undefined : { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(g) };
 }
 
+interface SubresourceShape {
+  kind?: string;
+  group?: string;
+  version?: string;
+  verbs: string[];
+}
+
+/** How kube-apiserver lists subresources in discovery (kind defaults to the parent's). */
+const SUBRESOURCES: Record<string, SubresourceShape> = {
+  status: { verbs: ['get', 'patch', 'update'] },
+  scale: { kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
+  finalize: { verbs: ['update'] },
+  token: { kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] },
+  eviction: { kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+  binding: { kind: 'Binding', verbs: ['create'] },
+  exec: { kind: 'PodExecOptions', verbs: ['create', 'get'] },
+  attach: { kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+  portforward: { kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+  log: { verbs: ['get'] },
+  /** Kind: NodeProxyOptions, PodProxyOptions, ServiceProxyOptions. */
+  proxy: { verbs: ['create', 'delete', 'get', 'patch', 'update'] },
+};
+
 /** undefined when nothing is served in that group/version. */
 export function apiResourceList(resources: ResourceInfo[], group: string, version: string): Record<string, unknown> | undefined {
   const served = resources.filter((r) => r.group === group && r.version === version);
@@ -73,8 +96,14 @@ export function apiResourceList(resources: ResourceInfo[], group: string, versio
     if (r.shortNames.length > 0) entry.shortNames = r.shortNames;
     if (r.categories.length > 0) entry.categories = r.categories;
     entries.push(entry);
-    if (r.subresources.includes('status')) {
-      entries.push({ name: `${r.resource}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] });
+    for (const sub of r.subresources) {
+      const shape = SUBRESOURCES[sub] ?? { verbs: ['get', 'patch', 'update'] };
+      const subEntry: Record<string, unknown> = { name: `${r.resource}/${sub}`, singularName: '', namespaced: r.namespaced };
+      if (shape.group !== undefined) subEntry.group = shape.group;
+      if (shape.version !== undefined) subEntry.version = shape.version;
+      subEntry.kind = sub === 'proxy' ? `${r.kind}ProxyOptions` : (shape.kind ?? r.kind);
+      subEntry.verbs = shape.verbs;
+      entries.push(subEntry);
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group === '' ? version : `${group}/${version}`, resources: entries };

@@ -4,11 +4,25 @@
 // The annotation pod-policies.kyverno.io/autogen-controllers picks the controllers ("none" = off).
 import type { JsonObject, JsonValue } from '../../api/json.js';
 import { isJsonObject } from '../../api/json.js';
-import type { KyvernoPolicy, MatchResources, ResourceDescription, ResourceFilter, Rule } from '../../api/policy.js';
+import type {
+  KyvernoPolicy,
+  MatchResources,
+  ResourceDescription,
+  ResourceFilter,
+  Rule,
+} from '../../api/policy.js';
 
 export const AUTOGEN_ANNOTATION = 'pod-policies.kyverno.io/autogen-controllers';
 const CRONJOB = 'CronJob';
-const podControllers = ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController', CRONJOB];
+const podControllers = [
+  'DaemonSet',
+  'Deployment',
+  'Job',
+  'StatefulSet',
+  'ReplicaSet',
+  'ReplicationController',
+  CRONJOB,
+];
 const autogenKinds = new Set(['Pod', ...podControllers]);
 
 /** "Pod", "v1/Pod", "*\/Pod" all name the kind Pod. */
@@ -39,12 +53,23 @@ export function canAutogen(policy: KyvernoPolicy): boolean {
     if (mutate) {
       if (typeof mutate['patchesJson6902'] === 'string' && mutate['patchesJson6902'] !== '') return false;
       const fes = Array.isArray(mutate['foreach']) ? mutate['foreach'] : [];
-      if (fes.some((f) => isJsonObject(f) && typeof f['patchesJson6902'] === 'string' && f['patchesJson6902'] !== '')) return false;
+      if (
+        fes.some(
+          (f) => isJsonObject(f) && typeof f['patchesJson6902'] === 'string' && f['patchesJson6902'] !== '',
+        )
+      )
+        return false;
     }
     for (const d of [...descriptions(rule.match), ...descriptions(rule.exclude)]) {
       if (d === undefined) continue;
       const kinds = d.kinds ?? [];
-      if (d.name || (d.names?.length ?? 0) > 0 || d.selector || d.annotations || (kinds.length > 1 && containsKind(kinds, 'Pod'))) {
+      if (
+        d.name ||
+        (d.names?.length ?? 0) > 0 ||
+        d.selector ||
+        d.annotations ||
+        (kinds.length > 1 && containsKind(kinds, 'Pod'))
+      ) {
         return false;
       }
       needed = needed || kinds.some((k) => autogenKinds.has(kindName(k)));
@@ -60,7 +85,10 @@ export function autogenControllers(policy: KyvernoPolicy): string[] {
   if (annotation === undefined) return [...podControllers];
   if (annotation === 'none') return [];
   if (annotation === 'all') return [...podControllers];
-  return annotation.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return annotation
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** The policy's rules followed by its autogen rules (existing `autogen-` rules are replaced). */
@@ -74,7 +102,9 @@ export function computeRules(policy: KyvernoPolicy): Rule[] {
     if (forControllers) generated.push(replaceReferences(forControllers, 'Pod'));
     if (controllers.includes(CRONJOB)) {
       const asJob = controllerRule(rule, ['Job']);
-      const cron = asJob && wrapRule(asJob, autogenName('autogen-cronjob', rule.name), 'jobTemplate', [CRONJOB], () => true);
+      const cron =
+        asJob &&
+        wrapRule(asJob, autogenName('autogen-cronjob', rule.name), 'jobTemplate', [CRONJOB], () => true);
       if (cron) generated.push(replaceReferences(cron, 'CronJob'));
     }
   }
@@ -89,15 +119,30 @@ function autogenName(prefix: string, name: string): string {
 function controllerRule(rule: Rule, controllers: string[]): Rule | undefined {
   if (rule.name.startsWith('autogen-')) return undefined;
   const excludeKinds = kindsOf(rule.exclude);
-  if (!containsKind(kindsOf(rule.match), 'Pod') || (excludeKinds.length > 0 && !containsKind(excludeKinds, 'Pod'))) return undefined;
-  return wrapRule(rule, autogenName('autogen', rule.name), 'template', controllers, (f) => containsKind(f.resources?.kinds, 'Pod'));
+  if (
+    !containsKind(kindsOf(rule.match), 'Pod') ||
+    (excludeKinds.length > 0 && !containsKind(excludeKinds, 'Pod'))
+  )
+    return undefined;
+  return wrapRule(rule, autogenName('autogen', rule.name), 'template', controllers, (f) =>
+    containsKind(f.resources?.kinds, 'Pod'),
+  );
 }
 
-function retargetFilters(filters: ResourceFilter[], kinds: string[], applies: (f: ResourceFilter) => boolean): ResourceFilter[] {
+function retargetFilters(
+  filters: ResourceFilter[],
+  kinds: string[],
+  applies: (f: ResourceFilter) => boolean,
+): ResourceFilter[] {
   return filters.map((f) => (applies(f) ? { ...f, resources: { ...f.resources, kinds } } : f));
 }
 
-function retarget(m: MatchResources, kinds: string[], applies: (f: ResourceFilter) => boolean, isExclude: boolean): MatchResources {
+function retarget(
+  m: MatchResources,
+  kinds: string[],
+  applies: (f: ResourceFilter) => boolean,
+  isExclude: boolean,
+): MatchResources {
   if ((m.any?.length ?? 0) > 0) return { ...m, any: retargetFilters(m.any ?? [], kinds, applies) };
   if ((m.all?.length ?? 0) > 0) return { ...m, all: retargetFilters(m.all ?? [], kinds, applies) };
   if (isExclude && (m.resources?.kinds?.length ?? 0) === 0) return m;
@@ -148,8 +193,10 @@ function wrapRule(
     if (v['pattern'] !== undefined) out.validate = { ...keep, pattern: wrap(tplKey, v['pattern']) };
     else if (v['deny'] !== undefined) out.validate = { ...keep, deny: v['deny'] };
     else if (v['podSecurity'] !== undefined) out.validate = { ...keep, podSecurity: v['podSecurity'] };
-    else if (Array.isArray(v['anyPattern'])) out.validate = { ...keep, anyPattern: v['anyPattern'].map((p) => wrap(tplKey, p)) };
-    else if (Array.isArray(v['foreach']) && v['foreach'].length > 0) out.validate = { ...keep, foreach: v['foreach'] };
+    else if (Array.isArray(v['anyPattern']))
+      out.validate = { ...keep, anyPattern: v['anyPattern'].map((p) => wrap(tplKey, p)) };
+    else if (Array.isArray(v['foreach']) && v['foreach'].length > 0)
+      out.validate = { ...keep, foreach: v['foreach'] };
     else if (v['cel'] !== undefined) out.validate = { ...v };
     else return undefined;
     return out;

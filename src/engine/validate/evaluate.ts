@@ -68,7 +68,8 @@ async function evaluateRule(
   values: ContextValues | undefined,
 ): Promise<Verdict | undefined> {
   const subject = req.object ?? req.oldObject;
-  if (!ruleSelects(policy, rule, req, subject) && !ruleSelects(policy, rule, req, req.oldObject)) return undefined;
+  if (!ruleSelects(policy, rule, req, subject) && !ruleSelects(policy, rule, req, req.oldObject))
+    return undefined;
   const operation = req.operation;
   let ctx;
   try {
@@ -79,7 +80,10 @@ async function evaluateRule(
   try {
     const pre = evaluateConditions(rule.preconditions, conditionResolver(ctx, operation, '/preconditions'));
     if (!pre.pass) {
-      return { status: 'skip', message: ['preconditions not met', pre.message].filter((m) => m !== '').join('; ') };
+      return {
+        status: 'skip',
+        message: ['preconditions not met', pre.message].filter((m) => m !== '').join('; '),
+      };
     }
   } catch (e) {
     return { status: 'error', message: `failed to evaluate preconditions: ${errorText(e)}` };
@@ -88,7 +92,11 @@ async function evaluateRule(
   const isDelete = operation === 'DELETE';
   if (validate['podSecurity'] !== undefined) {
     if (isDelete || req.object === undefined) return undefined;
-    return validatePodSecurity(rule.name, validate['podSecurity'] as unknown as PodSecuritySpec, asJson(req.object));
+    return validatePodSecurity(
+      rule.name,
+      validate['podSecurity'] as unknown as PodSecuritySpec,
+      asJson(req.object),
+    );
   }
   const spec = validate as unknown as ValidationSpec;
   const message = typeof validate['message'] === 'string' ? validate['message'] : undefined;
@@ -103,11 +111,18 @@ async function evaluateRule(
     foreachValues: values?.rules?.[rule.name]?.foreachValues,
   };
   const verdict = await runValidation(spec, state);
-  const patternRule = spec.deny === undefined && (spec.pattern !== undefined || spec.anyPattern !== undefined);
-  if (verdict === undefined || !patternRule || operation !== 'UPDATE' || req.oldObject === undefined) return verdict;
+  const patternRule =
+    spec.deny === undefined && (spec.pattern !== undefined || spec.anyPattern !== undefined);
+  if (verdict === undefined || !patternRule || operation !== 'UPDATE' || req.oldObject === undefined)
+    return verdict;
   // Kyverno lets existing violations through: an UPDATE that fails exactly as the old object did.
   const before = await runValidation(spec, { ...state, resource: asJson(req.oldObject) });
-  if (before !== undefined && before.status === verdict.status && before.message === verdict.message && verdict.status !== 'pass') {
+  if (
+    before !== undefined &&
+    before.status === verdict.status &&
+    before.message === verdict.message &&
+    verdict.status !== 'pass'
+  ) {
     return { status: 'skip', message: 'skipping modified resource as validation results have not changed' };
   }
   return verdict;

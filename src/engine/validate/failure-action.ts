@@ -31,11 +31,22 @@ export function failureAction(
     if (!isJsonObject(o)) continue;
     const action = normalise(o['action']);
     if (action === undefined) continue;
-    const namespaces = Array.isArray(o['namespaces']) ? o['namespaces'].filter((n): n is string => typeof n === 'string') : [];
+    const namespaces = Array.isArray(o['namespaces'])
+      ? o['namespaces'].filter((n): n is string => typeof n === 'string')
+      : [];
     const inList = namespaces.some((n) => wildcardMatch(n, namespace));
-    const selector = isJsonObject(o['namespaceSelector']) ? (o['namespaceSelector'] as unknown as LabelSelector) : undefined;
-    const bySelector = selector !== undefined && namespaceLabels !== undefined && matchesLabelSelector(selector, namespaceLabels);
-    if ((namespaces.length > 0 && inList && (selector === undefined || bySelector)) || (namespaces.length === 0 && bySelector)) return action;
+    const selector = isJsonObject(o['namespaceSelector'])
+      ? (o['namespaceSelector'] as unknown as LabelSelector)
+      : undefined;
+    const bySelector =
+      selector !== undefined &&
+      namespaceLabels !== undefined &&
+      matchesLabelSelector(selector, namespaceLabels);
+    if (
+      (namespaces.length > 0 && inList && (selector === undefined || bySelector)) ||
+      (namespaces.length === 0 && bySelector)
+    )
+      return action;
   }
   return base;
 }

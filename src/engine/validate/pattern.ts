@@ -79,7 +79,12 @@ function show(v: JsonValue | undefined): string {
   return typeof v === 'string' ? v : goJsonString(v);
 }
 
-function element(resource: JsonValue | undefined, pattern: JsonValue, path: string, p: AnchorPresence): Result {
+function element(
+  resource: JsonValue | undefined,
+  pattern: JsonValue,
+  path: string,
+  p: AnchorPresence,
+): Result {
   if (isJsonObject(pattern)) {
     if (!isJsonObject(resource)) {
       return fail(path, `pattern and resource have different structures. Path: ${path}`);
@@ -99,7 +104,10 @@ function element(resource: JsonValue | undefined, pattern: JsonValue, path: stri
   if (Array.isArray(resource)) {
     for (const item of resource) {
       if (!matchesValuePattern(item, pattern))
-        return fail(path, `resource value '${show(resource)}' does not match '${show(pattern)}' at path ${path}`);
+        return fail(
+          path,
+          `resource value '${show(resource)}' does not match '${show(pattern)}' at path ${path}`,
+        );
     }
     return undefined;
   }
@@ -129,7 +137,8 @@ function map(resource: JsonObject, rawPattern: JsonObject, path: string, p: Anch
     const value = pattern[key] ?? null;
     const current = `${path}${key}/`;
     if (value === '*') {
-      if (resource[key] === undefined || resource[key] === null) return fail(path, `${path}/${key} not found`);
+      if (resource[key] === undefined || resource[key] === null)
+        return fail(path, `${path}/${key} not found`);
       continue;
     }
     const r = element(resource[key], value, current, p);
@@ -144,24 +153,41 @@ function hasNestedAnchor(v: JsonValue): boolean {
   return Object.entries(v).some(([k, item]) => parseAnchor(k) !== undefined || hasNestedAnchor(item));
 }
 
-function anchored(a: Anchor, pattern: JsonValue, resource: JsonObject, path: string, p: AnchorPresence): Result {
+function anchored(
+  a: Anchor,
+  pattern: JsonValue,
+  resource: JsonObject,
+  path: string,
+  p: AnchorPresence,
+): Result {
   const current = `${path}${a.key}/`;
   const present = Object.hasOwn(resource, a.key);
   const value = resource[a.key];
   switch (a.kind) {
     case 'negation':
-      return present ? fail(current, `negation anchor matched in resource: ${current} is not allowed`, 'negation') : undefined;
+      return present
+        ? fail(current, `negation anchor matched in resource: ${current} is not allowed`, 'negation')
+        : undefined;
     case 'equality':
       return present ? element(value, pattern, current, p) : undefined;
     case 'condition': {
-      if (!present) return fail(current, "conditional anchor mismatch: conditional anchor key doesn't exist in the resource", 'condition');
+      if (!present)
+        return fail(
+          current,
+          "conditional anchor mismatch: conditional anchor key doesn't exist in the resource",
+          'condition',
+        );
       const r = element(value, pattern, current, p);
-      return r === undefined ? undefined : fail(r.path, `conditional anchor mismatch: ${r.error.message}`, 'condition');
+      return r === undefined
+        ? undefined
+        : fail(r.path, `conditional anchor mismatch: ${r.error.message}`, 'condition');
     }
     case 'global': {
       if (!present) return undefined;
       const r = element(value, pattern, current, p);
-      return r === undefined ? undefined : fail(r.path, `global anchor mismatch: ${r.error.message}`, 'global');
+      return r === undefined
+        ? undefined
+        : fail(r.path, `global anchor mismatch: ${r.error.message}`, 'global');
     }
     case 'existence':
       return present ? existence(value ?? null, pattern, current, p) : undefined;
@@ -172,11 +198,18 @@ function anchored(a: Anchor, pattern: JsonValue, resource: JsonObject, path: str
 
 function existence(value: JsonValue, pattern: JsonValue, path: string, p: AnchorPresence): Result {
   if (!Array.isArray(value))
-    return fail(path, 'invalid resource type: Existence ^ () anchor can be used only on list/array type resource');
-  if (!Array.isArray(pattern)) return fail(path, 'invalid pattern type: Pattern has to be of list to compare against resource');
+    return fail(
+      path,
+      'invalid resource type: Existence ^ () anchor can be used only on list/array type resource',
+    );
+  if (!Array.isArray(pattern))
+    return fail(path, 'invalid pattern type: Pattern has to be of list to compare against resource');
   for (const item of pattern) {
     if (!isJsonObject(item))
-      return fail(path, 'invalid pattern type: Pattern has to be of type map to compare against items in resource');
+      return fail(
+        path,
+        'invalid pattern type: Pattern has to be of type map to compare against items in resource',
+      );
     const found = value.some((r, i) => element(r, item, `${path}${i}/`, p) === undefined);
     if (!found) return fail(path, `existence anchor validation failed at path ${path}`);
   }

@@ -27,7 +27,8 @@ export function podView(resource: JsonObject): PodView | undefined {
   const kind = resource['kind'];
   const spec = obj(resource['spec']);
   if (kind === 'Pod') return { metadata: obj(resource['metadata']), spec };
-  const template = kind === 'CronJob' ? obj(obj(obj(spec['jobTemplate'])['spec'])['template']) : obj(spec['template']);
+  const template =
+    kind === 'CronJob' ? obj(obj(obj(spec['jobTemplate'])['spec'])['template']) : obj(spec['template']);
   if (!isJsonObject(spec['template']) && kind !== 'CronJob') return undefined;
   return { metadata: obj(template['metadata']), spec: obj(template['spec']) };
 }
@@ -59,7 +60,9 @@ export function validatePodSecurity(ruleName: string, spec: PodSecuritySpec, res
     items.push(`${v.field} is forbidden, forbidden values found: [${v.values.join(' ')}]`);
     byControl.set(v.control, items);
   }
-  const parts = [...byControl].map(([c, items]) => `(Forbidden reason: ${c}, field error list: [${items.join(', ')}])`);
+  const parts = [...byControl].map(
+    ([c, items]) => `(Forbidden reason: ${c}, field error list: [${items.join(', ')}])`,
+  );
   return {
     status: 'fail',
     message: `Validation rule '${ruleName}' failed. It violates PodSecurity "${level}:${version}": ${parts.join('')}`,

@@ -47,18 +47,48 @@ function image(c: Container): string {
 }
 
 const baselineCapabilities = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
-  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ]);
 const safeSysctls = new Set([
-  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start',
-  'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports',
-  'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl',
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
   'net.ipv4.tcp_keepalive_probes',
 ]);
-const seLinuxTypes = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
+const seLinuxTypes = new Set([
+  '',
+  'container_t',
+  'container_init_t',
+  'container_kvm_t',
+  'container_engine_t',
+]);
 const restrictedVolumes = new Set([
-  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret',
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
 ]);
 
 type Check = (pod: PodView) => Violation[];
@@ -67,7 +97,9 @@ function perContainer(control: string, path: string, bad: (c: Container) => stri
   return (pod) =>
     containers(pod.spec).flatMap((c) => {
       const values = bad(c);
-      return values === undefined ? [] : [{ control, field: containerField(c, path), values, image: image(c) }];
+      return values === undefined
+        ? []
+        : [{ control, field: containerField(c, path), values, image: image(c) }];
     });
 }
 
@@ -77,7 +109,11 @@ const baselineChecks: Check[] = [
   (pod) => {
     const out: Violation[] = [];
     if (obj(obj(pod.spec['securityContext'])['windowsOptions'])['hostProcess'] === true)
-      out.push({ control: 'HostProcess', field: 'spec.securityContext.windowsOptions.hostProcess', values: ['true'] });
+      out.push({
+        control: 'HostProcess',
+        field: 'spec.securityContext.windowsOptions.hostProcess',
+        values: ['true'],
+      });
     return out.concat(
       perContainer('HostProcess', 'securityContext.windowsOptions.hostProcess', (c) =>
         obj(sc(c)['windowsOptions'])['hostProcess'] === true ? ['true'] : undefined,
@@ -88,17 +124,27 @@ const baselineChecks: Check[] = [
     ['hostNetwork', 'hostPID', 'hostIPC']
       .filter((f) => pod.spec[f] === true)
       .map((f) => ({ control: 'Host Namespaces', field: `spec.${f}`, values: ['true'] })),
-  perContainer('Privileged Containers', 'securityContext.privileged', (c) => (sc(c)['privileged'] === true ? ['true'] : undefined)),
+  perContainer('Privileged Containers', 'securityContext.privileged', (c) =>
+    sc(c)['privileged'] === true ? ['true'] : undefined,
+  ),
   perContainer('Capabilities', 'securityContext.capabilities.add', (c) => {
-    const added = list(obj(sc(c)['capabilities'])['add']).map(text).filter((x) => !baselineCapabilities.has(x));
+    const added = list(obj(sc(c)['capabilities'])['add'])
+      .map(text)
+      .filter((x) => !baselineCapabilities.has(x));
     return added.length > 0 ? added : undefined;
   }),
   (pod) =>
     list(pod.spec['volumes'])
       .filter((v) => isJsonObject(v) && v['hostPath'] !== undefined)
-      .map((v) => ({ control: 'HostPath Volumes', field: 'spec.volumes[*].hostPath', values: [text(obj(v)['name'])] })),
+      .map((v) => ({
+        control: 'HostPath Volumes',
+        field: 'spec.volumes[*].hostPath',
+        values: [text(obj(v)['name'])],
+      })),
   perContainer('Host Ports', 'ports[*].hostPort', (c) => {
-    const ports = list(c.spec['ports']).map((p) => obj(p)['hostPort']).filter((p) => typeof p === 'number' && p !== 0);
+    const ports = list(c.spec['ports'])
+      .map((p) => obj(p)['hostPort'])
+      .filter((p) => typeof p === 'number' && p !== 0);
     return ports.length > 0 ? ports.map(text) : undefined;
   }),
   (pod) => {
@@ -115,7 +161,11 @@ const baselineChecks: Check[] = [
     };
     const podProfile = obj(pod.spec['securityContext'])['appArmorProfile'];
     if (!okProfile(podProfile))
-      out.push({ control: 'AppArmor', field: 'spec.securityContext.appArmorProfile.type', values: [text(obj(podProfile)['type'])] });
+      out.push({
+        control: 'AppArmor',
+        field: 'spec.securityContext.appArmorProfile.type',
+        values: [text(obj(podProfile)['type'])],
+      });
     return out.concat(
       perContainer('AppArmor', 'securityContext.appArmorProfile.type', (c) =>
         okProfile(sc(c)['appArmorProfile']) ? undefined : [text(obj(sc(c)['appArmorProfile'])['type'])],
@@ -126,14 +176,19 @@ const baselineChecks: Check[] = [
     const bad = (o: JsonValue | undefined): string[] | undefined => {
       if (!isJsonObject(o)) return undefined;
       const values: string[] = [];
-      if (!seLinuxTypes.has(typeof o['type'] === 'string' ? o['type'] : '')) values.push(`type:${text(o['type'])}`);
+      if (!seLinuxTypes.has(typeof o['type'] === 'string' ? o['type'] : ''))
+        values.push(`type:${text(o['type'])}`);
       if (typeof o['user'] === 'string' && o['user'] !== '') values.push(`user:${o['user']}`);
       if (typeof o['role'] === 'string' && o['role'] !== '') values.push(`role:${o['role']}`);
       return values.length > 0 ? values : undefined;
     };
     const podBad = bad(obj(pod.spec['securityContext'])['seLinuxOptions']);
-    const out: Violation[] = podBad ? [{ control: 'SELinux', field: 'spec.securityContext.seLinuxOptions', values: podBad }] : [];
-    return out.concat(perContainer('SELinux', 'securityContext.seLinuxOptions', (c) => bad(sc(c)['seLinuxOptions']))(pod));
+    const out: Violation[] = podBad
+      ? [{ control: 'SELinux', field: 'spec.securityContext.seLinuxOptions', values: podBad }]
+      : [];
+    return out.concat(
+      perContainer('SELinux', 'securityContext.seLinuxOptions', (c) => bad(sc(c)['seLinuxOptions']))(pod),
+    );
   },
   perContainer('/proc Mount Type', 'securityContext.procMount', (c) => {
     const m = sc(c)['procMount'];
@@ -145,14 +200,18 @@ const baselineChecks: Check[] = [
       ? [{ control: 'Seccomp', field: 'spec.securityContext.seccompProfile.type', values: ['Unconfined'] }]
       : [];
     return out.concat(
-      perContainer('Seccomp', 'securityContext.seccompProfile.type', (c) => (unconfined(sc(c)['seccompProfile']) ? ['Unconfined'] : undefined))(pod),
+      perContainer('Seccomp', 'securityContext.seccompProfile.type', (c) =>
+        unconfined(sc(c)['seccompProfile']) ? ['Unconfined'] : undefined,
+      )(pod),
     );
   },
   (pod) => {
     const names = list(obj(pod.spec['securityContext'])['sysctls'])
       .map((s) => text(obj(s)['name']))
       .filter((n) => !safeSysctls.has(n));
-    return names.length > 0 ? [{ control: 'Sysctls', field: 'spec.securityContext.sysctls[*].name', values: names }] : [];
+    return names.length > 0
+      ? [{ control: 'Sysctls', field: 'spec.securityContext.sysctls[*].name', values: names }]
+      : [];
   },
 ];
 
@@ -163,11 +222,16 @@ const restrictedChecks: Check[] = [
       return types.length > 0 ? [{ control: 'Volume Types', field: 'spec.volumes[*]', values: types }] : [];
     }),
   perContainer('Privilege Escalation', 'securityContext.allowPrivilegeEscalation', (c) =>
-    sc(c)['allowPrivilegeEscalation'] === false ? undefined : [text(sc(c)['allowPrivilegeEscalation'] ?? 'undefined')],
+    sc(c)['allowPrivilegeEscalation'] === false
+      ? undefined
+      : [text(sc(c)['allowPrivilegeEscalation'] ?? 'undefined')],
   ),
   (pod) => {
     const podNonRoot = obj(pod.spec['securityContext'])['runAsNonRoot'];
-    const out: Violation[] = podNonRoot === false ? [{ control: 'Running as Non-root', field: 'spec.securityContext.runAsNonRoot', values: ['false'] }] : [];
+    const out: Violation[] =
+      podNonRoot === false
+        ? [{ control: 'Running as Non-root', field: 'spec.securityContext.runAsNonRoot', values: ['false'] }]
+        : [];
     return out.concat(
       perContainer('Running as Non-root', 'securityContext.runAsNonRoot', (c) => {
         const v = sc(c)['runAsNonRoot'];
@@ -177,13 +241,19 @@ const restrictedChecks: Check[] = [
     );
   },
   (pod) => {
-    const out: Violation[] = obj(pod.spec['securityContext'])['runAsUser'] === 0
-      ? [{ control: 'Running as Non-root user', field: 'spec.securityContext.runAsUser', values: ['0'] }]
-      : [];
-    return out.concat(perContainer('Running as Non-root user', 'securityContext.runAsUser', (c) => (sc(c)['runAsUser'] === 0 ? ['0'] : undefined))(pod));
+    const out: Violation[] =
+      obj(pod.spec['securityContext'])['runAsUser'] === 0
+        ? [{ control: 'Running as Non-root user', field: 'spec.securityContext.runAsUser', values: ['0'] }]
+        : [];
+    return out.concat(
+      perContainer('Running as Non-root user', 'securityContext.runAsUser', (c) =>
+        sc(c)['runAsUser'] === 0 ? ['0'] : undefined,
+      )(pod),
+    );
   },
   (pod) => {
-    const ok = (p: JsonValue | undefined): boolean => ['RuntimeDefault', 'Localhost'].includes(text(obj(p)['type']));
+    const ok = (p: JsonValue | undefined): boolean =>
+      ['RuntimeDefault', 'Localhost'].includes(text(obj(p)['type']));
     const podOk = ok(obj(pod.spec['securityContext'])['seccompProfile']);
     return perContainer('Seccomp', 'securityContext.seccompProfile.type', (c) => {
       const p = sc(c)['seccompProfile'];

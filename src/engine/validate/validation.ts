@@ -53,9 +53,13 @@ export async function runValidation(spec: ValidationSpec, s: ValidationState): P
     let pattern: JsonValue | undefined;
     let anyPattern: JsonValue | undefined;
     try {
-      if (spec.pattern !== undefined) pattern = substituteAll(spec.pattern, s.ctx, { operation: s.operation, path: '/validate/pattern' });
+      if (spec.pattern !== undefined)
+        pattern = substituteAll(spec.pattern, s.ctx, { operation: s.operation, path: '/validate/pattern' });
       else if (spec.anyPattern !== undefined)
-        anyPattern = substituteAll(spec.anyPattern, s.ctx, { operation: s.operation, path: '/validate/anyPattern' });
+        anyPattern = substituteAll(spec.anyPattern, s.ctx, {
+          operation: s.operation,
+          path: '/validate/anyPattern',
+        });
     } catch (e) {
       return { status: 'error', message: `variable substitution failed: ${errorText(e)}` };
     }
@@ -96,7 +100,8 @@ function failureMessage(s: ValidationState, error: string, path: string): string
       ? `validation error: rule ${s.ruleName} failed at path ${path}`
       : `validation error: rule ${s.ruleName} execution error: ${error}`;
   }
-  if (!m.ok) return `validation error: variables substitution error in rule ${s.ruleName} execution error: ${error}`;
+  if (!m.ok)
+    return `validation error: variables substitution error in rule ${s.ruleName} execution error: ${error}`;
   const text = m.text.endsWith('.') ? m.text : `${m.text}.`;
   return path !== ''
     ? `validation error: ${text} rule ${s.ruleName} failed at path ${path}`
@@ -113,7 +118,10 @@ function validatePatterns(
     const miss = matchPattern(target, pattern);
     if (miss === undefined) return { status: 'pass', message: `validation rule '${s.ruleName}' passed.` };
     if (miss.skip) return { status: 'skip', message: miss.message };
-    return { status: miss.path === '' ? 'error' : 'fail', message: failureMessage(s, miss.message, miss.path) };
+    return {
+      status: miss.path === '' ? 'error' : 'fail',
+      message: failureMessage(s, miss.message, miss.path),
+    };
   }
   if (!Array.isArray(anyPattern)) {
     return { status: 'error', message: 'failed to deserialize anyPattern, expected type array' };
@@ -122,7 +130,8 @@ function validatePatterns(
   const skipped: string[] = [];
   for (const [i, p] of anyPattern.entries()) {
     const miss = matchPattern(target, p);
-    if (miss === undefined) return { status: 'pass', message: `validation rule '${s.ruleName}' anyPattern[${i}] passed.` };
+    if (miss === undefined)
+      return { status: 'pass', message: `validation rule '${s.ruleName}' anyPattern[${i}] passed.` };
     if (miss.skip) skipped.push(`rule ${s.ruleName}[${i}] skipped: ${miss.message}`);
     else if (miss.path === '') failed.push(`rule ${s.ruleName}[${i}] failed: ${miss.message}`);
     else failed.push(`rule ${s.ruleName}[${i}] failed at path ${miss.path}`);
@@ -130,7 +139,12 @@ function validatePatterns(
   if (failed.length === 0 && skipped.length > 0) return { status: 'skip', message: skipped.join(' ') };
   const msg = s.ruleMessage ?? '';
   const joined = failed.join(' ');
-  const text = msg === '' ? `validation error: ${joined}` : msg.endsWith('.') ? `validation error: ${msg} ${joined}` : `validation error: ${msg}. ${joined}`;
+  const text =
+    msg === ''
+      ? `validation error: ${joined}`
+      : msg.endsWith('.')
+        ? `validation error: ${msg} ${joined}`
+        : `validation error: ${msg}. ${joined}`;
   return { status: 'fail', message: text };
 }
 
@@ -168,10 +182,15 @@ async function validateElements(
         const message = `cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=${Array.isArray(element) ? 'array' : typeof element}`;
         return { verdict: { status: 'error', message: `failed to process foreach: ${message}` }, applied };
       }
-      const r = await elementVerdict(fe, { ...s, element: scoped && isJsonObject(element) ? element : undefined, nesting: s.nesting + 1 });
+      const r = await elementVerdict(fe, {
+        ...s,
+        element: scoped && isJsonObject(element) ? element : undefined,
+        nesting: s.nesting + 1,
+      });
       if (r === undefined || r.status === 'skip') continue;
       if (r.status === 'error' && index < elements.length - 1) continue;
-      if (r.status !== 'pass') return { verdict: { status: r.status, message: `validation failure: ${r.message}` }, applied };
+      if (r.status !== 'pass')
+        return { verdict: { status: r.status, message: `validation failure: ${r.message}` }, applied };
       applied++;
     }
   } finally {
@@ -187,7 +206,10 @@ async function elementVerdict(fe: ForEachValidation, s: ValidationState): Promis
     return { status: 'error', message: `failed to load context: ${errorText(e)}` };
   }
   try {
-    const pre = evaluateConditions(fe.preconditions, conditionResolver(s.ctx, s.operation, '/validate/foreach/preconditions'));
+    const pre = evaluateConditions(
+      fe.preconditions,
+      conditionResolver(s.ctx, s.operation, '/validate/foreach/preconditions'),
+    );
     if (!pre.pass) return { status: 'skip', message: 'preconditions not met' };
   } catch (e) {
     return { status: 'error', message: `failed to evaluate preconditions: ${errorText(e)}` };

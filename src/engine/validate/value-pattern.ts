@@ -15,7 +15,8 @@ const NOT_RANGE = /^([-|+]?\d+(?:\.\d+)?[A-Za-z]*)!-([-|+]?\d+(?:\.\d+)?[A-Za-z]
 /** Does `value` satisfy the pattern leaf `pattern`? */
 export function matchesValuePattern(value: JsonValue | undefined, pattern: JsonValue): boolean {
   if (typeof pattern === 'boolean') return typeof value === 'boolean' && value === pattern;
-  if (typeof pattern === 'number') return Number.isInteger(pattern) ? intPattern(value, pattern) : floatPattern(value, pattern);
+  if (typeof pattern === 'number')
+    return Number.isInteger(pattern) ? intPattern(value, pattern) : floatPattern(value, pattern);
   if (pattern === null) return nilPattern(value);
   if (Array.isArray(pattern)) return false;
   if (isJsonObject(pattern)) return isJsonObject(value);
@@ -47,9 +48,12 @@ function nilPattern(value: JsonValue | undefined): boolean {
 
 function stringPatterns(value: JsonValue | undefined, pattern: string): boolean {
   if (value === pattern) return true;
-  return pattern
-    .split('|')
-    .some((alternative) => alternative.trim().split('&').every((c) => stringPattern(value, c.trim())));
+  return pattern.split('|').some((alternative) =>
+    alternative
+      .trim()
+      .split('&')
+      .every((c) => stringPattern(value, c.trim())),
+  );
 }
 
 function operatorOf(pattern: string): Op {
@@ -71,7 +75,11 @@ function stringPattern(value: JsonValue | undefined, pattern: string): boolean {
     return stringPattern(value, `< ${low}`) || stringPattern(value, `> ${high}`);
   }
   const operand = pattern.slice(op.length).trim();
-  return compareDurations(value, operand, op) || compareQuantity(value, operand, op) || compareString(value, operand, op);
+  return (
+    compareDurations(value, operand, op) ||
+    compareQuantity(value, operand, op) ||
+    compareString(value, operand, op)
+  );
 }
 
 function ordered(cmp: number, op: Op): boolean {

@@ -111,3 +111,8 @@ test('EvalContext.set writes dotted paths copy-on-write and checkpoints restore'
   ctx.dropCheckpoint();
   assert.deepEqual(ctx.data, { a: { b: 1 } });
 });
+
+test('an outer variable that becomes the whole string after inner ones resolve keeps its type', () => {
+  const ctx = ctxOf(root);
+  assert.equal(substituteAll('{{ request.object.spec.{{ cfg.data.key == `"app"` && `"replicas"` || `"x"` }} }}', ctx), 3);
+});

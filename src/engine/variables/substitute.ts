@@ -67,17 +67,18 @@ export function substituteString(
   path = '',
 ): JsonValue {
   if (!value.includes('{{')) return value;
-  const original = value;
   let current = value;
   let found = findVariables(current);
   while (found.length > 0) {
+    // After inner variables resolve, an outer variable may now be the whole string: it keeps its type.
+    const whole = current;
     for (const { prefix, text } of found) {
       const result = resolve(text, ctx, o, path);
-      if (text === original && !result.shallow) return result.value;
+      if (text === whole && !result.shallow) return result.value;
       let replacement = stringify(result.value);
       if (result.shallow) replacement = replacement.split('{{').join(ESCAPED_OPEN);
       current = current.split(prefix + text).join(prefix + replacement);
-      if (text === original) return unescape(current);
+      if (text === whole) return unescape(current);
     }
     found = findVariables(current);
   }

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { startLocalServer } from '../../../src/cluster/http/index.js';
 import { realClock } from './clock.js';
 import { KubectlClient } from './kubectl-client.js';
 import { spawnRunner } from './process.js';
@@ -43,38 +44,18 @@ export interface TargetCluster {
 }
 
 /**
- * START TARGET CLUSTER — starts `sprout local` in-process (data in a temp folder) through
- * startLocalServer from src/cluster/http/index.ts. That module is being written by another
- * engineer: until it exports startLocalServer this exits with a message asking for --kubeconfig.
- * Assumed shape: startLocalServer({ dataDir }) resolves to an object with `kubeconfigPath` (a file)
- * or `kubeconfig` (YAML text), and `close()` or `stop()`.
+ * START TARGET CLUSTER — `sprout local` in-process: the embedded API server from src/cluster/http
+ * (startLocalServer), with its kubeconfig in a temporary folder that is removed afterwards.
+ * TODO(lead): once a composition root starts Sprout's controller and webhook next to the API
+ * server, start them here too; today only the API server runs, so generate rules do nothing.
  */
 export async function startTargetCluster(): Promise<TargetCluster> {
-  const modulePath = '../../../src/cluster/http/index.js';
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(modulePath)) as Record<string, unknown>;
-  } catch {
-    mod = {};
-  }
-  const start = mod['startLocalServer'];
-  if (typeof start !== 'function') {
-    process.stderr.write('sprout local is not available yet (src/cluster/http does not export startLocalServer); pass --kubeconfig FILE or set KUBECONFIG.\n');
-    process.exit(2);
-  }
   const dataDir = mkdtempSync(join(tmpdir(), 'sprout-chainsaw-'));
-  const server = (await (start as (o: { dataDir: string }) => Promise<unknown>)({ dataDir })) as Record<string, unknown>;
-  let kubeconfig: string;
-  if (typeof server['kubeconfigPath'] === 'string') kubeconfig = server['kubeconfigPath'];
-  else if (typeof server['kubeconfig'] === 'string') {
-    kubeconfig = join(dataDir, 'kubeconfig');
-    writeFileSync(kubeconfig, server['kubeconfig'], { mode: 0o600 });
-  } else throw new Error('startLocalServer returned neither kubeconfigPath nor kubeconfig');
-  const stopFn = server['close'] ?? server['stop'];
+  const server = await startLocalServer({ kubeconfigPath: join(dataDir, 'kubeconfig') });
   return {
-    kubeconfig,
+    kubeconfig: server.kubeconfigPath,
     stop: async () => {
-      if (typeof stopFn === 'function') await (stopFn as () => Promise<void>).call(server);
+      await server.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
