@@ -1,6 +1,7 @@
 // Composes the generate machinery: informers on policies, triggers, downstream and clone sources
 // feed one workqueue of (policy, rule, trigger) keys that the GenerateReconciler converges. Nothing
 // is persisted per event: informers, relists and the periodic resync recover anything missed.
+import { setMaxListeners } from 'node:events';
 import type { AdmissionRequest, RequestUser } from '../api/admission.js';
 import type { GroupVersionKind, KubeObject } from '../api/kube.js';
 import { gvkOf, parseApiVersion } from '../api/kube.js';
@@ -102,6 +103,8 @@ export class GenerateController {
   }
 
   async run(signal: AbortSignal): Promise<void> {
+    // Every informer, worker and timer of this controller listens on the one signal.
+    setMaxListeners(0, signal);
     this.running = true;
     this.namespaces = this.factory.informerFor({ apiVersion: 'v1', kind: 'Namespace' });
     this.watchTriggerKind({ apiVersion: 'v1', kind: 'Namespace' }, this.namespaces);

@@ -31,6 +31,7 @@ test('apply generates the examples: NetworkPolicy, quota, limits and the cloned 
     }[];
   };
   assert.deepEqual(doc.results.map((x) => `${x.rule}=${x.status}`).sort(), [
+    'check-team-label=pass',
     'clone-regcred=pass',
     'default-deny=pass',
     'limit-range=pass',
