@@ -4,6 +4,8 @@ export interface CliIo {
   err(text: string): void;
   /** Working directory that relative paths resolve against. */
   cwd: string;
+  /** The process environment, handed in by main/ (the only reader of process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Bad input: reported as one line, exit code 2, never a stack trace. */

@@ -67,6 +67,9 @@ export class GenerateController {
   private readonly env: EvalEnv;
   private namespaces: Informer | undefined;
   private running = false;
+  private startupComplete = false;
+  private signal: AbortSignal | undefined;
+  private policyWork: Promise<void> = Promise.resolve();
   private readonly changeListeners = new Set<(change: PolicyChange) => void>();
 
   constructor(private readonly o: GenerateControllerOptions) {
@@ -105,18 +108,26 @@ export class GenerateController {
   async run(signal: AbortSignal): Promise<void> {
     // Every informer, worker and timer of this controller listens on the one signal.
     setMaxListeners(0, signal);
+    this.signal = signal;
     this.running = true;
-    this.namespaces = this.factory.informerFor({ apiVersion: 'v1', kind: 'Namespace' });
-    this.watchTriggerKind({ apiVersion: 'v1', kind: 'Namespace' }, this.namespaces);
-    for (const ref of POLICY_KINDS) {
+    const policyInformers = POLICY_KINDS.map((ref) => {
       const inf = this.factory.informerFor(ref);
       inf.addHandlers({
-        onAdd: (obj) => void this.policyChanged(this.policies.upsert(obj)),
-        onUpdate: (_old, obj) => void this.policyChanged(this.policies.upsert(obj)),
-        onDelete: (obj) => void this.policyChanged(this.policies.remove(obj)),
+        onAdd: (obj) => this.policyChanged(this.policies.upsert(obj)),
+        onUpdate: (_old, obj) => this.policyChanged(this.policies.upsert(obj)),
+        onDelete: (obj) => this.policyChanged(this.policies.remove(obj)),
       });
-    }
+      return inf;
+    });
     const factoryRun = this.factory.run(signal);
+    // Policies first: trigger informers started now replay every existing trigger, so triggers
+    // created while Sprout was down are generated for. Informers started later for new policies
+    // do not replay (a new policy acts on new triggers only, unless it asks for generateExisting).
+    await Promise.all(policyInformers.map((i) => i.waitForSync(signal)));
+    await this.policyWork;
+    this.namespaces = this.factory.informerFor({ apiVersion: 'v1', kind: 'Namespace' });
+    this.watchTriggerKind({ apiVersion: 'v1', kind: 'Namespace' }, this.namespaces);
+    this.startupComplete = true;
     await this.factory.waitForSync(signal);
     const resync = this.resyncLoop(signal);
     await runWorkers(this.queue, {
@@ -126,7 +137,7 @@ export class GenerateController {
       onError: (key, err, attempts) => this.failed(key, err, attempts),
     });
     await this.queue.shutdown();
-    await Promise.all([factoryRun, resync]);
+    await Promise.all([factoryRun, resync, this.policyWork]);
     this.running = false;
   }
 
@@ -251,8 +262,13 @@ export class GenerateController {
     }
   }
 
-  private async policyChanged(change: PolicyChange | undefined): Promise<void> {
+  /** Policy changes are handled one at a time, in order. */
+  private policyChanged(change: PolicyChange | undefined): void {
     if (!change) return;
+    this.policyWork = this.policyWork.then(() => this.handlePolicyChange(change));
+  }
+
+  private async handlePolicyChange(change: PolicyChange): Promise<void> {
     try {
       if (change.before) await this.cleanup.removedRules(change.before, change.after);
       if (change.after) {
@@ -330,6 +346,14 @@ export class GenerateController {
 
   /** Starts the informers a policy needs: its trigger kinds, downstream kinds and clone sources. */
   private async ensureWatches(policy: KyvernoPolicy): Promise<void> {
+    await this.startWatches(policy);
+    // Ready (and generateExisting scans) only once the caches hold what exists now: a trigger
+    // created after the policy reports Ready is then always a new trigger.
+    const signal = this.signal;
+    if (signal) await Promise.all(this.factory.all().map((i) => i.waitForSync(signal)));
+  }
+
+  private async startWatches(policy: KyvernoPolicy): Promise<void> {
     for (const rule of policy.spec.rules) {
       if (!rule.generate) continue;
       for (const sel of kindsOf(rule.match)) {
@@ -352,16 +376,21 @@ export class GenerateController {
     const id = `${ref.apiVersion}|${ref.kind}`;
     if (this.triggerInformers.has(id)) return;
     this.triggerInformers.set(id, inf);
+    const late = this.startupComplete;
+    let replaying = true;
     inf.addHandlers({
-      onAdd: (obj) => this.enqueueForTrigger(obj, { force: true, admission: { operation: 'CREATE' } }),
+      onAdd: (obj) => {
+        // Objects that existed before a new policy are not its triggers (Kyverno semantics).
+        if (late && (replaying || !inf.hasSynced())) return;
+        this.enqueueForTrigger(obj, { force: true, admission: { operation: 'CREATE' } });
+      },
       onUpdate: (old, obj) => {
-        if (old !== obj)
-          this.enqueueForTrigger(obj, { force: true, admission: { operation: 'UPDATE', oldObject: old } });
+        if (old !== obj) this.enqueueForTrigger(obj, { force: true, admission: { operation: 'UPDATE', oldObject: old } });
         else this.enqueueForTrigger(obj, { force: false }, (rule) => rule.generate?.synchronize === true);
       },
-      onDelete: (obj) =>
-        this.enqueueForTrigger(obj, { force: false, admission: { operation: 'DELETE', oldObject: obj } }),
+      onDelete: (obj) => this.enqueueForTrigger(obj, { force: false, admission: { operation: 'DELETE', oldObject: obj } }),
     });
+    replaying = false;
   }
 
   private watchDownstreamKind(apiVersion: string, kind: string): void {

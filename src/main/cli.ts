@@ -6,5 +6,6 @@ export async function main(argv: string[]): Promise<number> {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     cwd: process.cwd(),
+    env: process.env,
   });
 }

@@ -33,6 +33,14 @@ export interface RuntimeOptions {
   workers?: number;
   resyncPeriodMs?: number;
   leaderElection?: boolean;
+  /** Leader election timing (defaults: 15 s lease, 10 s renew deadline, 2 s retry). */
+  lease?: { durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
+  /** Tells replicas apart in the Lease; defaults to host name and pid. */
+  identity?: string;
+  /** Serving certificate and the CA that signed it; generated in memory when absent. */
+  tls?: { keyPem: string; certPem: string; caPem: string };
+  /** Annotations put on the webhook configurations (cert-manager's inject-ca-from). */
+  webhookAnnotations?: Record<string, string>;
 }
 
 export interface Runtime {
@@ -55,12 +63,11 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     workers: o.workers,
     resyncPeriodMs: o.resyncPeriodMs,
   });
-  const ca = createCertificateAuthority({ commonName: 'sprout-webhook-ca' });
-  const serving = issueCertificate(ca, { commonName: 'sprout-webhook', hosts: o.webhook.hosts });
+  const tls = o.tls ?? generatedTls(o.webhook.hosts);
   const server = new WebhookServer({
     host: o.webhook.host,
     port: o.webhook.port,
-    tls: { key: serving.keyPem, cert: serving.certPem },
+    tls: { key: tls.keyPem, cert: tls.certPem },
     routes: admissionRoutes({ generate: controller, scopeOf: builtinScopeOf }),
     logger: log,
     metrics,
@@ -71,8 +78,9 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const { port } = await server.listen();
   const target: WebhookTarget = {
     endpoint: o.webhook.endpoint(port),
-    caPem: ca.certPem,
+    caPem: tls.caPem,
     namespace: o.namespace,
+    annotations: o.webhookAnnotations,
   };
   let configuring = Promise.resolve();
   const configure = (): void => {
@@ -94,9 +102,10 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         client: o.cluster,
         namespace: o.namespace,
         name: 'sprout-controller',
-        identity: `${hostname()}-${process.pid}`,
+        identity: o.identity ?? `${hostname()}-${process.pid}`,
         clock: o.clock,
         logger: log,
+        ...(o.lease ? { leaseDurationMs: o.lease.durationMs, renewDeadlineMs: o.lease.renewDeadlineMs, retryPeriodMs: o.lease.retryPeriodMs } : {}),
       }).run(abort.signal, {
         onStartedLeading: (signal) => controller.run(signal),
       })
@@ -117,4 +126,10 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       await running;
     },
   };
+}
+
+function generatedTls(hosts: string[]): { keyPem: string; certPem: string; caPem: string } {
+  const ca = createCertificateAuthority({ commonName: 'sprout-webhook-ca' });
+  const serving = issueCertificate(ca, { commonName: hosts[0] ?? 'sprout-webhook', hosts });
+  return { keyPem: serving.keyPem, certPem: serving.certPem, caPem: ca.certPem };
 }

@@ -22,6 +22,7 @@ export interface WebhookTarget {
   /** Sprout's own namespace, never sent to the webhooks. */
   namespace: string;
   timeoutSeconds?: number;
+  annotations?: Record<string, string>;
 }
 
 interface AdmissionRule {
@@ -117,7 +118,7 @@ export async function desiredConfigurations(
   const validating: KubeObject = {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingWebhookConfiguration',
-    metadata: { name: RESOURCE_VALIDATING, labels: { 'app.kubernetes.io/managed-by': 'sprout' } },
+    metadata: { name: RESOURCE_VALIDATING, labels: { 'app.kubernetes.io/managed-by': 'sprout' }, ...(t.annotations ? { annotations: t.annotations } : {}) },
     webhooks: [
       // Generate never blocks admission: its webhook ignores failures.
       ...(generateRules.length > 0
@@ -147,7 +148,7 @@ export async function desiredConfigurations(
   const mutating: KubeObject = {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'MutatingWebhookConfiguration',
-    metadata: { name: RESOURCE_MUTATING, labels: { 'app.kubernetes.io/managed-by': 'sprout' } },
+    metadata: { name: RESOURCE_MUTATING, labels: { 'app.kubernetes.io/managed-by': 'sprout' }, ...(t.annotations ? { annotations: t.annotations } : {}) },
     webhooks:
       mutateRules.length > 0
         ? [
@@ -165,7 +166,7 @@ export async function desiredConfigurations(
   const policyValidating: KubeObject = {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingWebhookConfiguration',
-    metadata: { name: POLICY_VALIDATING, labels: { 'app.kubernetes.io/managed-by': 'sprout' } },
+    metadata: { name: POLICY_VALIDATING, labels: { 'app.kubernetes.io/managed-by': 'sprout' }, ...(t.annotations ? { annotations: t.annotations } : {}) },
     webhooks: [
       {
         name: 'policy.sprout.io',

@@ -3,6 +3,7 @@ import type { CliIo } from '../io.js';
 import { offlineServices } from '../services.js';
 import { registerApply } from './apply.js';
 import { registerLocal } from './local.js';
+import { registerServe } from './serve.js';
 import { registerTest } from './test.js';
 
 /** Reports a command's exit code; the largest one reported wins. */
@@ -12,4 +13,5 @@ export function registerCommands(program: Command, io: CliIo, exit: ExitSink): v
   registerApply(program, io, exit, offlineServices);
   registerTest(program, io, exit, offlineServices);
   registerLocal(program, io, exit);
+  registerServe(program, io, exit);
 }

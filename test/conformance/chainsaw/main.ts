@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startLocalServer } from '../../../src/cluster/http/index.js';
+import { startLocalStack } from '../../../src/main/local-stack.js';
 import { realClock } from './clock.js';
 import { KubectlClient } from './kubectl-client.js';
 import { spawnRunner } from './process.js';
@@ -51,11 +51,11 @@ export interface TargetCluster {
  */
 export async function startTargetCluster(): Promise<TargetCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sprout-chainsaw-'));
-  const server = await startLocalServer({ kubeconfigPath: join(dataDir, 'kubeconfig') });
+  const stack = await startLocalStack({ server: { kubeconfigPath: join(dataDir, 'kubeconfig') } });
   return {
-    kubeconfig: server.kubeconfigPath,
+    kubeconfig: stack.server.kubeconfigPath,
     stop: async () => {
-      await server.close();
+      await stack.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -50,8 +50,17 @@ export function yaml(text: string): KubeObject[] {
   return parseYamlDocuments(text, 'inline.yaml').map((d) => d.value as unknown as KubeObject);
 }
 
+/** Creates or updates the objects; like Kyverno's tests, waits for policies among them to be Ready. */
 export async function apply(cluster: ClusterClient, text: string): Promise<void> {
-  for (const obj of yaml(text)) {
+  const objects = yaml(text);
+  await applyObjects(cluster, objects);
+  for (const p of objects.filter((o) => o.apiVersion.startsWith('kyverno.io/'))) {
+    await eventually(cluster, refOf(p), (live) => JSON.stringify(live['status'] ?? {}).includes('"status":"True"'), 'to be Ready');
+  }
+}
+
+async function applyObjects(cluster: ClusterClient, objects: KubeObject[]): Promise<void> {
+  for (const obj of objects) {
     try {
       const live = await cluster.get(refOf(obj));
       await cluster.update({
