@@ -40,6 +40,8 @@ export interface GenerateControllerOptions {
   workers?: number;
   /** How often every key is reconciled again to repair anything missed (default 1 h). */
   resyncPeriodMs?: number;
+  /** Pause before a deleted synchronized downstream is re-created (default 1.5 s). */
+  recreateDelayMs?: number;
   /** Random numbers for the random() JMESPath function. */
   random?: () => number;
 }
@@ -179,7 +181,7 @@ export class GenerateController {
     }
   }
 
-  private enqueue(key: GenerateKey, intent: ReconcileIntent): void {
+  private enqueue(key: GenerateKey, intent: ReconcileIntent, delayMs = 0): void {
     const k = encodeKey(key);
     const prev = this.intents.get(k);
     this.intents.set(k, {
@@ -187,7 +189,8 @@ export class GenerateController {
       admission: intent.admission ?? prev?.admission,
       attempts: prev?.attempts ?? 0,
     });
-    this.queue.add(k);
+    if (delayMs > 0) this.queue.addAfter(k, delayMs);
+    else this.queue.add(k);
   }
 
   private async process(k: string): Promise<void> {
@@ -327,7 +330,7 @@ export class GenerateController {
     return out;
   }
 
-  private enqueueDownstream(obj: KubeObject): void {
+  private enqueueDownstream(obj: KubeObject, delayMs = 0): void {
     const l = obj.metadata.labels ?? {};
     const policy = policyKeyOfDownstream(obj);
     const rule = l[LABEL.ruleName];
@@ -341,7 +344,7 @@ export class GenerateController {
     const live = uid ? inf?.getByUid(uid) : undefined;
     const name = live?.metadata.name ?? l[LABEL.triggerName] ?? '';
     const namespace = l[LABEL.triggerNamespace] ?? '';
-    this.enqueue({ policy, rule, trigger: { apiVersion, kind, namespace, name, uid } }, { force: false });
+    this.enqueue({ policy, rule, trigger: { apiVersion, kind, namespace, name, uid } }, { force: false }, delayMs);
   }
 
   /** Starts the informers a policy needs: its trigger kinds, downstream kinds and clone sources. */
@@ -406,7 +409,9 @@ export class GenerateController {
       },
       onDelete: (obj) => {
         this.downstream.remove(obj);
-        if (this.ruleSynchronizes(obj)) this.enqueueDownstream(obj);
+        // Re-create after a pause, not in the same instant: whoever deleted it (a person, a namespace
+        // being torn down, a tool waiting to see it gone) gets to see the deletion take effect.
+        if (this.ruleSynchronizes(obj)) this.enqueueDownstream(obj, this.o.recreateDelayMs ?? 1500);
       },
     });
   }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startLocalStack } from '../../../src/main/local-stack.js';
+import { createLogger } from '../../../src/platform/logger.js';
 import { realClock } from './clock.js';
 import { KubectlClient } from './kubectl-client.js';
 import { spawnRunner } from './process.js';
@@ -51,7 +52,10 @@ export interface TargetCluster {
  */
 export async function startTargetCluster(): Promise<TargetCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sprout-chainsaw-'));
-  const stack = await startLocalStack({ server: { kubeconfigPath: join(dataDir, 'kubeconfig') } });
+  const stack = await startLocalStack({
+    server: { kubeconfigPath: join(dataDir, 'kubeconfig') },
+    logger: createLogger({ level: 'error' }),
+  });
   return {
     kubeconfig: stack.server.kubeconfigPath,
     stop: async () => {
