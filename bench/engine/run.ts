@@ -25,7 +25,14 @@ const trigger: KubeObject = {
     annotations: { 'example.com/environments': 'dev,skip-this,prod' },
   },
 };
-const request: PolicyRequest = { operation: 'CREATE', object: trigger };
+// A webhook builds a new request (and parses a new object) for every admission: the engine may cache
+// per request, never across them. A pool of distinct requests keeps such caches honest.
+const POOL = 512;
+const requests: PolicyRequest[] = Array.from({ length: POOL }, () => ({
+  operation: 'CREATE',
+  object: structuredClone(trigger),
+}));
+let next = 0;
 // Fixed time and randomness: the benchmark measures the engine, not the clock.
 const env: EvalEnv = { now: () => 1_700_000_000_000, random: () => 0.5, lookup: emptyLookup };
 
@@ -33,6 +40,7 @@ const index = new PolicyIndex(benchmarkPolicies(50));
 const gvk = gvkOf(trigger);
 
 async function evaluateOnce(): Promise<number> {
+  const request = requests[next++ % POOL] as PolicyRequest;
   let planned = 0;
   for (const policy of index.candidates(gvk)) {
     for (const outcome of await evaluateGenerate(policy, request, env)) {

@@ -8,6 +8,8 @@ export class PolicyIndex {
   private readonly byKind = new Map<string, KyvernoPolicy[]>();
   private readonly wildcard: KyvernoPolicy[] = [];
   private readonly all: KyvernoPolicy[];
+  /** candidates() per GVK and subresource: the answer only depends on them. */
+  private readonly memo = new Map<string, KyvernoPolicy[]>();
 
   constructor(policies: readonly KyvernoPolicy[]) {
     this.all = [...policies];
@@ -32,6 +34,17 @@ export class PolicyIndex {
 
   /** Policies with at least one rule whose kinds may match this GVK (and subresource). */
   candidates(gvk: GroupVersionKind, subresource = ''): KyvernoPolicy[] {
+    const key = `${gvk.group}/${gvk.version}/${gvk.kind}/${subresource}`;
+    let hit = this.memo.get(key);
+    if (hit === undefined) {
+      hit = this.compute(gvk, subresource);
+      if (this.memo.size >= 1024) this.memo.clear();
+      this.memo.set(key, hit);
+    }
+    return hit.slice();
+  }
+
+  private compute(gvk: GroupVersionKind, subresource: string): KyvernoPolicy[] {
     const exact = this.byKind.get(gvk.kind) ?? [];
     const out = exact.filter((p) =>
       p.spec.rules.some((r) => anyKindMatches(kindsOf(r.match), gvk, subresource)),

@@ -29,6 +29,45 @@ export function gvkOfRequest(req: PolicyRequest): GroupVersionKind | undefined {
   return subject ? gvkOf(subject) : undefined;
 }
 
+interface RequestScope {
+  readonly operation: PolicyRequest['operation'];
+  readonly object: KubeObject | undefined;
+  readonly oldObject: KubeObject | undefined;
+  readonly user: RequestUser | undefined;
+  readonly admission: AdmissionRequest | undefined;
+  readonly root: JsonObject;
+}
+
+const scopes = new WeakMap<PolicyRequest, RequestScope>();
+
+/**
+ * requestContext(), built once per request object and shared by all of its rules (nothing writes into
+ * it: EvalContext copies on write). Rebuilt when a field it reads was reassigned since.
+ */
+export function sharedRequestContext(req: PolicyRequest): JsonObject {
+  const hit = scopes.get(req);
+  if (
+    hit !== undefined &&
+    hit.operation === req.operation &&
+    hit.object === req.object &&
+    hit.oldObject === req.oldObject &&
+    hit.user === req.user &&
+    hit.admission === req.admission
+  ) {
+    return hit.root;
+  }
+  const root = requestContext(req);
+  scopes.set(req, {
+    operation: req.operation,
+    object: req.object,
+    oldObject: req.oldObject,
+    user: req.user,
+    admission: req.admission,
+    root,
+  });
+  return root;
+}
+
 /** The root of the JSON context: `request`, `serviceAccountName`, `serviceAccountNamespace`. */
 export function requestContext(req: PolicyRequest): JsonObject {
   const subject = subjectOf(req);

@@ -2,15 +2,16 @@
 // and the JSON context its variables see (request, CLI values, then the rule's context entries).
 import type { JsonObject, JsonValue } from '../api/json.js';
 import { isJsonObject } from '../api/json.js';
-import type { KubeObject } from '../api/kube.js';
+import type { GroupVersionKind, KubeObject } from '../api/kube.js';
 import { gvkOf } from '../api/kube.js';
 import type { KyvernoPolicy, Rule } from '../api/policy.js';
 import { loadContext } from './context/load.js';
 import type { EvalEnv } from './env.js';
+import type { CompiledExpression } from './jmespath/index.js';
 import { kyvernoFunctions } from './jmespath/kyverno/index.js';
 import { matchesRule } from './match/index.js';
 import type { PolicyRequest } from './request.js';
-import { requestContext } from './request.js';
+import { sharedRequestContext } from './request.js';
 import type { ContextValues } from './values.js';
 import { EvalContext } from './variables/context.js';
 import { imagesOf } from './images.js';
@@ -27,7 +28,7 @@ export function ruleSelects(
   const result = matchesRule(
     {
       resource,
-      gvk: gvkOf(resource),
+      gvk: cachedGvkOf(resource),
       subresource: req.subresource,
       operation: req.operation,
       user: req.user,
@@ -36,8 +37,21 @@ export function ruleSelects(
     },
     rule.match,
     rule.exclude,
+    false,
   );
   return result.matched;
+}
+
+// Rules are matched one after another against the same resource: parse its apiVersion once.
+let lastGvk: Readonly<GroupVersionKind> = Object.freeze(gvkOf({ apiVersion: '', kind: '' }));
+let lastApiVersion = '';
+
+function cachedGvkOf(resource: KubeObject): GroupVersionKind {
+  if (resource.apiVersion !== lastApiVersion || resource.kind !== lastGvk.kind) {
+    lastGvk = Object.freeze(gvkOf(resource));
+    lastApiVersion = resource.apiVersion;
+  }
+  return lastGvk;
 }
 
 /** The JSON context of one rule: request, CLI values, then the rule's context entries. */
@@ -47,18 +61,30 @@ export async function ruleContext(
   env: EvalEnv,
   values: ContextValues | undefined,
 ): Promise<EvalContext> {
-  const ctx = new EvalContext(requestContext(req), env, kyvernoFunctions);
+  const { ctx, provided } = baseRuleContext(rule, req, env, values);
+  await loadContext(rule.context, ctx, env, { operation: req.operation, provided });
+  return ctx;
+}
+
+/** A rule's context before its context entries: request, `images`, CLI values (and their names). */
+export function baseRuleContext(
+  rule: Rule,
+  req: PolicyRequest,
+  env: EvalEnv,
+  values: ContextValues | undefined,
+): { ctx: EvalContext; provided: Set<string> | undefined } {
+  const ctx = new EvalContext(sharedRequestContext(req), env, kyvernoFunctions);
   const images = imagesOf(req.object ?? req.oldObject);
   if (images !== undefined) ctx.set('images', images);
+  if (values === undefined) return { ctx, provided: undefined };
   const provided = new Set<string>();
-  for (const source of [values?.global, values?.resource, values?.rules?.[rule.name]?.values]) {
+  for (const source of [values.global, values.resource, values.rules?.[rule.name]?.values]) {
     for (const [k, v] of Object.entries(source ?? {})) {
       ctx.set(k, v);
       provided.add(k.split('.')[0] ?? k);
     }
   }
-  await loadContext(rule.context, ctx, env, { operation: req.operation, provided });
-  return ctx;
+  return { ctx, provided };
 }
 
 export function errorText(e: unknown): string {
@@ -86,6 +112,14 @@ class LenientEvalContext extends EvalContext {
   override query(expression: string): JsonValue {
     try {
       return super.query(expression);
+    } catch {
+      return '';
+    }
+  }
+
+  override evaluate(compiled: CompiledExpression): JsonValue {
+    try {
+      return super.evaluate(compiled);
     } catch {
       return '';
     }

@@ -23,15 +23,27 @@ function evaluateOne(condition: Condition, resolve: ResolveVariables): boolean {
   return checkCondition(key, condition.operator, value);
 }
 
-function evaluateAnyAll(block: AnyAllConditions, resolve: ResolveVariables): ConditionsOutcome {
+/** Anything with Kyverno's optional condition message: a Condition, or a compiled form of one. */
+export interface WithMessage {
+  message?: string;
+}
+
+/** A preconditions/deny block over any condition representation. */
+export type ConditionBlock<C extends WithMessage> = C[] | { any?: C[] | null; all?: C[] | null };
+
+function evaluateAnyAll<C extends WithMessage>(
+  anyList: C[] | null | undefined,
+  allList: C[] | null | undefined,
+  one: (condition: C) => boolean,
+): ConditionsOutcome {
   const failed: string[] = [];
   const passed: string[] = [];
   let anyPassed = true;
   // A present `any` list needs one passing condition, even when the list is empty.
-  if (block.any !== undefined && block.any !== null) {
+  if (anyList !== undefined && anyList !== null) {
     anyPassed = false;
-    for (const condition of block.any) {
-      if (evaluateOne(condition, resolve)) {
+    for (const condition of anyList) {
+      if (one(condition)) {
         anyPassed = true;
         passed.push(condition.message ?? '');
         break;
@@ -40,8 +52,8 @@ function evaluateAnyAll(block: AnyAllConditions, resolve: ResolveVariables): Con
     }
   }
   let allPassed = true;
-  for (const condition of block.all ?? []) {
-    if (!evaluateOne(condition, resolve)) {
+  for (const condition of allList ?? []) {
+    if (!one(condition)) {
       allPassed = false;
       failed.push(condition.message ?? '');
       break;
@@ -53,13 +65,29 @@ function evaluateAnyAll(block: AnyAllConditions, resolve: ResolveVariables): Con
 }
 
 /** The v1 bare list: every condition must pass; stops at the first that does not. */
-function evaluateList(conditions: Condition[], resolve: ResolveVariables): ConditionsOutcome {
+function evaluateList<C extends WithMessage>(
+  conditions: C[],
+  one: (condition: C) => boolean,
+): ConditionsOutcome {
   const passed: string[] = [];
   for (const condition of conditions) {
-    if (!evaluateOne(condition, resolve)) return { pass: false, message: condition.message ?? '' };
+    if (!one(condition)) return { pass: false, message: condition.message ?? '' };
     passed.push(condition.message ?? '');
   }
   return { pass: true, message: joinNonEmpty(passed, ';') };
+}
+
+/**
+ * evaluateConditions() over another representation of the conditions (e.g. compiled ones), with
+ * `one` deciding a single condition. Same short-circuiting and messages.
+ */
+export function evaluateConditionBlock<C extends WithMessage>(
+  conditions: ConditionBlock<C> | undefined | null,
+  one: (condition: C) => boolean,
+): ConditionsOutcome {
+  if (conditions === undefined || conditions === null) return { pass: true, message: '' };
+  if (Array.isArray(conditions)) return evaluateList(conditions, one);
+  return evaluateAnyAll(conditions.any, conditions.all, one);
 }
 
 /**
@@ -70,7 +98,5 @@ export function evaluateConditions(
   conditions: Preconditions | AnyAllConditions | undefined,
   resolve: ResolveVariables,
 ): ConditionsOutcome {
-  if (conditions === undefined || conditions === null) return { pass: true, message: '' };
-  if (Array.isArray(conditions)) return evaluateList(conditions, resolve);
-  return evaluateAnyAll(conditions, resolve);
+  return evaluateConditionBlock<Condition>(conditions, (c) => evaluateOne(c, resolve));
 }

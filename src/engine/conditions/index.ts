@@ -5,7 +5,8 @@ export {
   deprecatedOperatorAlternatives,
   isDeprecatedOperator,
   isKnownOperator,
+  operatorCheck,
   UnknownOperatorError,
 } from './operators.js';
-export { evaluateConditions } from './evaluate.js';
-export type { ConditionsOutcome, ResolveVariables } from './evaluate.js';
+export { evaluateConditionBlock, evaluateConditions } from './evaluate.js';
+export type { ConditionBlock, ConditionsOutcome, ResolveVariables, WithMessage } from './evaluate.js';

@@ -91,6 +91,12 @@ export function deprecatedOperatorAlternatives(name: string): string[] {
   return [...(lookup(name)?.deprecated?.alternatives ?? [])];
 }
 
+/** The check of an operator (any spelling), looked up once; undefined for an unknown operator. */
+export function operatorCheck(name: string): ((key: JsonValue, value: JsonValue) => boolean) | undefined {
+  const entry = typeof name === 'string' ? lookup(name) : undefined;
+  return entry?.check;
+}
+
 /** Evaluates one condition on already-substituted key and value. Throws UnknownOperatorError. */
 export function checkCondition(key: JsonValue, operator: string, value: JsonValue): boolean {
   const entry = lookup(operator);

@@ -1,21 +1,23 @@
 // Turns a passing generate rule into a GeneratePlan: substitutes variables into the pattern
 // (or each foreach element's pattern) and decides data / clone / cloneList per pattern.
-import type { JsonValue } from '../../api/json.js';
+// Rules whose foreach context entries only compute are planned synchronously (buildPlanSync).
+import type { JsonObject, JsonValue } from '../../api/json.js';
 import { isJsonObject } from '../../api/json.js';
 import type { KubeObject } from '../../api/kube.js';
-import type { ForEachGeneration, GeneratePattern, KyvernoPolicy, Rule } from '../../api/policy.js';
-import { evaluateConditions } from '../conditions/index.js';
+import type { GeneratePattern, KyvernoPolicy } from '../../api/policy.js';
+import { evaluateCompiledConditions } from '../conditions/compiled.js';
 import { loadContext } from '../context/load.js';
 import type { EvalEnv } from '../env.js';
 import type { RuleValues } from '../values.js';
 import type { EvalContext } from '../variables/context.js';
-import { stringify, substituteAll } from '../variables/substitute.js';
+import { renderDoc } from '../variables/doc-template.js';
+import type { CompiledForeach, CompiledGenerateRule, CompiledPattern, PatternKey } from './compiled-rule.js';
 import { managementLabels } from './labels.js';
 import type { GeneratePlan, GenerateTarget } from './plan.js';
 
 export interface BuildPlanInput {
   policy: KyvernoPolicy;
-  rule: Rule;
+  compiled: CompiledGenerateRule;
   trigger: KubeObject;
   ctx: EvalContext;
   env: EvalEnv;
@@ -23,12 +25,63 @@ export interface BuildPlanInput {
   values?: RuleValues;
 }
 
+/** For rules with `compiled.sync`: no context entry needs a lookup. */
+export function buildPlanSync(input: BuildPlanInput): GeneratePlan {
+  const plan = emptyPlan(input);
+  if (input.compiled.foreach.length > 0) {
+    for (const [i, fe] of input.compiled.foreach.entries()) {
+      const elements = listElements(plan, fe, i, input);
+      if (elements === undefined) continue;
+      forEachElement(input.ctx, elements, input, (element, j) => {
+        try {
+          fe.context.load(input.ctx, input.operation);
+          planElement(plan, fe, input);
+        } catch (e) {
+          plan.errors.push(`foreach[${i}] element ${j}: ${message(e)}`);
+        }
+      });
+    }
+    return plan;
+  }
+  addPattern(plan, input);
+  return plan;
+}
+
 export async function buildPlan(input: BuildPlanInput): Promise<GeneratePlan> {
-  const { policy, rule, trigger, ctx } = input;
+  const plan = emptyPlan(input);
+  if (input.compiled.foreach.length > 0) {
+    for (const [i, fe] of input.compiled.foreach.entries()) {
+      const elements = listElements(plan, fe, i, input);
+      if (elements === undefined) continue;
+      const { ctx } = input;
+      ctx.checkpoint();
+      try {
+        for (const [j, element] of elements.entries()) {
+          if (element === null) continue;
+          setElement(ctx, element, j, input.values);
+          try {
+            await loadContext(fe.source.context, ctx, input.env, { operation: input.operation });
+            planElement(plan, fe, input);
+          } catch (e) {
+            plan.errors.push(`foreach[${i}] element ${j}: ${message(e)}`);
+          }
+        }
+      } finally {
+        ctx.dropCheckpoint();
+      }
+    }
+    return plan;
+  }
+  addPattern(plan, input);
+  return plan;
+}
+
+function emptyPlan(input: BuildPlanInput): GeneratePlan {
+  const { policy, trigger } = input;
+  const { rule } = input.compiled;
   const gen = rule.generate ?? {};
   const policyNamespace = policy.kind === 'Policy' ? (policy.metadata.namespace ?? 'default') : '';
-  const labels = managementLabels(policy.metadata.name, policyNamespace, rule.name, trigger);
-  const plan: GeneratePlan = {
+  return {
     policy: policy.kind === 'Policy' ? `${policyNamespace}/${policy.metadata.name}` : policy.metadata.name,
     policyName: policy.metadata.name,
     policyNamespace,
@@ -37,84 +90,89 @@ export async function buildPlan(input: BuildPlanInput): Promise<GeneratePlan> {
     synchronize: gen.synchronize === true,
     orphanDownstreamOnPolicyDelete: gen.orphanDownstreamOnPolicyDelete === true,
     useServerSideApply: policy.spec.useServerSideApply === true,
-    labels,
+    labels: managementLabels(policy.metadata.name, policyNamespace, rule.name, trigger),
     targets: [],
     errors: [],
   };
-  if (gen.foreach && gen.foreach.length > 0) {
-    for (const [i, fe] of gen.foreach.entries()) await addForeach(plan, fe, i, input);
-    return plan;
-  }
-  try {
-    const target = patternTarget(gen, ctx, input.operation, '/generate', labels);
-    if (target) plan.targets.push(target);
-  } catch (e) {
-    plan.errors.push(e instanceof Error ? e.message : String(e));
-  }
-  return plan;
 }
 
-async function addForeach(
+function addPattern(plan: GeneratePlan, input: BuildPlanInput): void {
+  const pattern = input.compiled.pattern;
+  if (pattern === undefined) return;
+  try {
+    const target = patternTarget(pattern, input.ctx, input.operation, plan.labels);
+    if (target) plan.targets.push(target);
+  } catch (e) {
+    plan.errors.push(message(e));
+  }
+}
+
+function listElements(
   plan: GeneratePlan,
-  fe: ForEachGeneration,
+  fe: CompiledForeach,
   index: number,
   input: BuildPlanInput,
-): Promise<void> {
-  const { ctx, env } = input;
-  let elements: JsonValue[];
+): JsonValue[] | undefined {
   try {
-    const listExpr = stringify(substituteAll(fe.list, ctx, { operation: input.operation }));
-    const listed = ctx.query(listExpr);
-    elements = Array.isArray(listed) ? listed : [listed];
+    const listed = fe.list.evaluate(input.ctx, input.operation);
+    return Array.isArray(listed) ? listed : [listed];
   } catch (e) {
-    plan.errors.push(
-      `foreach[${index}]: failed to evaluate list ${fe.list}: ${e instanceof Error ? e.message : String(e)}`,
-    );
-    return;
+    plan.errors.push(`foreach[${index}]: failed to evaluate list ${fe.source.list}: ${message(e)}`);
+    return undefined;
   }
+}
+
+function forEachElement(
+  ctx: EvalContext,
+  elements: JsonValue[],
+  input: BuildPlanInput,
+  body: (element: JsonValue, index: number) => void,
+): void {
   ctx.checkpoint();
   try {
-    for (const [i, element] of elements.entries()) {
+    for (let j = 0; j < elements.length; j++) {
+      const element = elements[j] as JsonValue;
       if (element === null) continue;
-      ctx.restore();
-      ctx.set('element', element);
-      ctx.set('elementIndex', i);
-      for (const [name, vals] of Object.entries(input.values?.foreachValues ?? {})) {
-        const v = vals[i];
-        if (v !== undefined) ctx.set(name, v);
-      }
-      const path = `/generate/foreach/${index}`;
-      try {
-        await loadContext(fe.context, ctx, env, { operation: input.operation });
-        const pre = evaluateConditions(fe.preconditions, (v) =>
-          substituteAll(v, ctx, { operation: input.operation, path }),
-        );
-        if (!pre.pass) continue;
-        const target = patternTarget(fe, ctx, input.operation, path, plan.labels);
-        if (target) plan.targets.push(target);
-      } catch (e) {
-        plan.errors.push(`foreach[${index}] element ${i}: ${e instanceof Error ? e.message : String(e)}`);
-      }
+      setElement(ctx, element, j, input.values);
+      body(element, j);
     }
   } finally {
     ctx.dropCheckpoint();
   }
 }
 
+function setElement(
+  ctx: EvalContext,
+  element: JsonValue,
+  index: number,
+  values: RuleValues | undefined,
+): void {
+  ctx.restore();
+  ctx.setNames('element', element, 'elementIndex', index);
+  if (values?.foreachValues === undefined) return;
+  for (const [name, vals] of Object.entries(values.foreachValues)) {
+    const v = vals[index];
+    if (v !== undefined) ctx.set(name, v);
+  }
+}
+
+/** One foreach element whose context is loaded: its preconditions, then its target. */
+function planElement(plan: GeneratePlan, fe: CompiledForeach, input: BuildPlanInput): void {
+  const { ctx, operation } = input;
+  const pre = evaluateCompiledConditions(fe.preconditions, ctx, { operation, path: fe.path });
+  if (!pre.pass) return;
+  const target = patternTarget(fe.pattern, ctx, operation, plan.labels);
+  if (target) plan.targets.push(target);
+}
+
 /** Substitutes one GeneratePattern and says what it produces (undefined: nothing, as Kyverno does for empty data). */
 function patternTarget(
-  pattern: GeneratePattern,
+  pattern: CompiledPattern,
   ctx: EvalContext,
   operation: string,
-  path: string,
   labels: Record<string, string>,
 ): GenerateTarget | undefined {
-  const raw: Record<string, JsonValue> = {};
-  for (const key of ['apiVersion', 'kind', 'name', 'namespace', 'data', 'clone', 'cloneList'] as const) {
-    const v = pattern[key];
-    if (v !== undefined) raw[key] = v as JsonValue;
-  }
-  const p = substituteAll(raw, ctx, { operation, path }) as GeneratePattern;
+  const p = renderPattern(pattern, ctx, operation);
   const ref = {
     apiVersion: str(p.apiVersion),
     kind: str(p.kind),
@@ -144,25 +202,84 @@ function patternTarget(
     return t;
   }
   if (p.data === undefined || p.data === null) return undefined;
-  const body = isJsonObject(p.data) ? structuredClone(p.data) : {};
-  const meta = isJsonObject(body['metadata']) ? body['metadata'] : {};
-  const existingLabels = isJsonObject(meta['labels']) ? meta['labels'] : {};
+  // The rendered body shares its variable-free parts with the compiled policy (frozen): only the
+  // levels written here are copied.
+  const body: JsonObject = isJsonObject(p.data) ? p.data : {};
+  // Copies are built key by key: in V8, adding a property to a spread copy takes a slow path.
+  const meta = isJsonObject(body['metadata']) ? copyObject(body['metadata']) : {};
+  const existingLabels = meta['labels'];
   meta['name'] = ref.name;
   if (ref.namespace) meta['namespace'] = ref.namespace;
   else delete meta['namespace'];
-  meta['labels'] = { ...existingLabels, ...labels };
+  meta['labels'] = isJsonObject(existingLabels) ? withLabels(existingLabels, labels) : { ...labels };
   // apiVersion, kind and metadata first: the order people read manifests in.
-  const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = body;
-  const object = {
-    apiVersion: ref.apiVersion,
-    kind: ref.kind,
-    metadata: meta,
-    ...rest,
-  } as unknown as KubeObject;
-  return { type: 'data', target: ref, object };
+  const object: JsonObject = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: meta };
+  for (const key of Object.keys(body)) {
+    if (key !== 'apiVersion' && key !== 'kind' && key !== 'metadata') object[key] = body[key] as JsonValue;
+  }
+  return { type: 'data', target: ref, object: object as unknown as KubeObject };
+}
+
+/** The substituted fields, on one fixed-shape object (absent fields stay undefined). */
+function renderPattern(pattern: CompiledPattern, ctx: EvalContext, operation: string): GeneratePattern {
+  const r: Record<PatternKey, JsonValue | undefined> = {
+    apiVersion: undefined,
+    kind: undefined,
+    name: undefined,
+    namespace: undefined,
+    data: undefined,
+    clone: undefined,
+    cloneList: undefined,
+  };
+  const o = { operation, copyValues: true };
+  for (const { key, template } of pattern.fields) {
+    const v = renderDoc(template, ctx, o, pattern.path);
+    switch (key) {
+      case 'apiVersion':
+        r.apiVersion = v;
+        break;
+      case 'kind':
+        r.kind = v;
+        break;
+      case 'name':
+        r.name = v;
+        break;
+      case 'namespace':
+        r.namespace = v;
+        break;
+      case 'data':
+        r.data = v;
+        break;
+      case 'clone':
+        r.clone = v;
+        break;
+      case 'cloneList':
+        r.cloneList = v;
+        break;
+    }
+  }
+  // Substitution may have changed the fields' types; the checks below read them as Kyverno would.
+  return r as GeneratePattern;
+}
+
+function copyObject(src: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const k of Object.keys(src)) out[k] = src[k] as JsonValue;
+  return out;
+}
+
+/** `{ ...existing, ...labels }` */
+function withLabels(existing: JsonObject, labels: Record<string, string>): JsonObject {
+  const out = copyObject(existing);
+  for (const k of Object.keys(labels)) out[k] = labels[k] as string;
+  return out;
 }
 
 function str(v: unknown): string {
   if (v === undefined || v === null) return '';
   return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -1,17 +1,20 @@
 // Generate rules against one request: Kyverno's trigger filter (pass / fail / skip / error, or not
 // applicable) and, for passing rules, the plan of downstream objects.
-import type { JsonValue } from '../../api/json.js';
+// Rules are compiled once (compiled-rule.ts). A rule whose context entries only compute runs
+// synchronously from start to end; one that reads the cluster awaits its lookups.
 import type { KubeObject } from '../../api/kube.js';
-import type { KyvernoPolicy, Rule } from '../../api/policy.js';
-import { evaluateConditions } from '../conditions/index.js';
+import type { KyvernoPolicy } from '../../api/policy.js';
+import type { ConditionsOutcome } from '../conditions/index.js';
+import { evaluateCompiledConditions } from '../conditions/compiled.js';
 import type { EvalEnv } from '../env.js';
 import type { PolicyRequest } from '../request.js';
 import type { RuleStatus } from '../result.js';
 import type { ContextValues } from '../values.js';
 import type { EvalContext } from '../variables/context.js';
-import { errorText, ruleContext, ruleSelects } from '../rule-context.js';
-import { substituteAll } from '../variables/substitute.js';
-import { buildPlan } from './build-plan.js';
+import { baseRuleContext, errorText, ruleContext, ruleSelects } from '../rule-context.js';
+import { buildPlan, buildPlanSync } from './build-plan.js';
+import type { CompiledGenerateRule } from './compiled-rule.js';
+import { compiledGenerateRule } from './compiled-rule.js';
 import type { GeneratePlan } from './plan.js';
 
 export interface GenerateRuleOutcome {
@@ -42,7 +45,10 @@ export async function evaluateGenerate(
   for (const rule of policy.spec.rules) {
     if (!rule.generate) continue;
     if (options.ruleNames && !options.ruleNames.has(rule.name)) continue;
-    const outcome = await evaluateRule(policy, rule, req, env, options.values);
+    const compiled = compiledGenerateRule(rule);
+    const outcome = compiled.sync
+      ? evaluateRuleSync(policy, compiled, req, env, options.values)
+      : await evaluateRule(policy, compiled, req, env, options.values);
     if (outcome === undefined) continue;
     out.push(outcome);
     if (policy.spec.applyRules === 'One' && outcome.status !== 'skip') break;
@@ -50,95 +56,173 @@ export async function evaluateGenerate(
   return out;
 }
 
-const matches = ruleSelects;
+/** What matching decided: an outcome (or not applicable), or the trigger to go on with. */
+type MatchStep =
+  { done: true; outcome: GenerateRuleOutcome | undefined } | { done: false; trigger: KubeObject };
 
-/** Explicitly listing DELETE means "generate when the trigger is deleted", with the deleted object as trigger. */
-function generatesOnDelete(rule: Rule): boolean {
-  const lists = [
-    rule.match.resources,
-    ...(rule.match.any ?? []).map((f) => f.resources),
-    ...(rule.match.all ?? []).map((f) => f.resources),
-  ];
-  return lists.some((r) => r?.operations?.includes('DELETE') ?? false);
-}
-
-async function evaluateRule(
+function matchStep(
   policy: KyvernoPolicy,
-  rule: Rule,
+  c: CompiledGenerateRule,
   req: PolicyRequest,
-  env: EvalEnv,
-  values: ContextValues | undefined,
-): Promise<GenerateRuleOutcome | undefined> {
-  const gen = rule.generate;
-  if (!gen) return undefined;
-  const onDelete = req.operation === 'DELETE' && generatesOnDelete(rule);
+  onDelete: boolean,
+): MatchStep {
+  const { rule } = c;
   const subject = onDelete ? req.oldObject : req.object;
-  if (!matches(policy, rule, req, subject)) {
-    if (req.oldObject !== undefined && matches(policy, rule, req, req.oldObject)) {
-      return {
+  if (ruleSelects(policy, rule, req, subject)) return { done: false, trigger: subject as KubeObject };
+  if (req.oldObject !== undefined && ruleSelects(policy, rule, req, req.oldObject)) {
+    return {
+      done: true,
+      outcome: {
         rule: rule.name,
         status: 'fail',
         message: 'the trigger no longer matches the rule',
         trigger: req.oldObject,
-        deleteDownstream: gen.synchronize === true,
-      };
-    }
-    return undefined;
+        deleteDownstream: rule.generate?.synchronize === true,
+      },
+    };
   }
-  const trigger = subject as KubeObject;
+  return { done: true, outcome: undefined };
+}
+
+function preconditions(c: CompiledGenerateRule, ctx: EvalContext, operation: string): ConditionsOutcome {
+  return evaluateCompiledConditions(c.preconditions, ctx, { operation, path: '/preconditions' });
+}
+
+/** On UPDATE, failing preconditions that the old object passed mean the downstream goes. */
+function checkOldObject(req: PolicyRequest, onDelete: boolean): boolean {
+  return req.oldObject !== undefined && req.object !== undefined && !onDelete;
+}
+
+function preconditionsFailed(
+  c: CompiledGenerateRule,
+  req: PolicyRequest,
+  trigger: KubeObject,
+  now: ConditionsOutcome,
+  before: EvalContext | undefined,
+): GenerateRuleOutcome {
+  const { rule } = c;
+  if (before !== undefined && preconditions(c, before, req.operation).pass) {
+    return {
+      rule: rule.name,
+      status: 'fail',
+      message: 'the trigger no longer satisfies the preconditions',
+      trigger: req.oldObject as KubeObject,
+      deleteDownstream: rule.generate?.synchronize === true,
+    };
+  }
+  return {
+    rule: rule.name,
+    status: 'skip',
+    message: `preconditions not met${now.message ? `: ${now.message}` : ''}`,
+    trigger,
+  };
+}
+
+function preconditionError(c: CompiledGenerateRule, trigger: KubeObject, e: unknown): GenerateRuleOutcome {
+  return {
+    rule: c.rule.name,
+    status: 'error',
+    message: `failed to evaluate preconditions: ${errorText(e)}`,
+    trigger,
+  };
+}
+
+function passed(c: CompiledGenerateRule, trigger: KubeObject, plan: GeneratePlan): GenerateRuleOutcome {
+  const message = plan.errors.length > 0 ? plan.errors.join('; ') : 'rule applied';
+  return { rule: c.rule.name, status: 'pass', message, trigger, plan };
+}
+
+function syncContext(
+  c: CompiledGenerateRule,
+  req: PolicyRequest,
+  env: EvalEnv,
+  values: ContextValues | undefined,
+): EvalContext {
+  const { ctx } = baseRuleContext(c.rule, req, env, values);
+  c.context.load(ctx, req.operation);
+  return ctx;
+}
+
+function evaluateRuleSync(
+  policy: KyvernoPolicy,
+  c: CompiledGenerateRule,
+  req: PolicyRequest,
+  env: EvalEnv,
+  values: ContextValues | undefined,
+): GenerateRuleOutcome | undefined {
+  const onDelete = c.onDelete && req.operation === 'DELETE';
+  const m = matchStep(policy, c, req, onDelete);
+  if (m.done) return m.outcome;
+  const { trigger } = m;
   let ctx: EvalContext;
   try {
-    ctx = await ruleContext(rule, req, env, values);
+    ctx = syncContext(c, req, env, values);
   } catch {
     // Kyverno treats a rule whose context cannot load as not applicable to this request.
     return undefined;
   }
-  const resolve = (v: JsonValue): JsonValue =>
-    substituteAll(v, ctx, { operation: req.operation, path: '/preconditions' });
   try {
-    const now = evaluateConditions(rule.preconditions, resolve);
+    const now = preconditions(c, ctx, req.operation);
     if (!now.pass) {
-      if (req.oldObject !== undefined && req.object !== undefined && !onDelete) {
-        const before = await ruleContext(rule, { ...req, object: req.oldObject }, env, values);
-        const old = evaluateConditions(rule.preconditions, (v) =>
-          substituteAll(v, before, { operation: req.operation, path: '/preconditions' }),
-        );
-        if (old.pass) {
-          return {
-            rule: rule.name,
-            status: 'fail',
-            message: 'the trigger no longer satisfies the preconditions',
-            trigger: req.oldObject,
-            deleteDownstream: gen.synchronize === true,
-          };
-        }
-      }
-      return {
-        rule: rule.name,
-        status: 'skip',
-        message: `preconditions not met${now.message ? `: ${now.message}` : ''}`,
-        trigger,
-      };
+      const before = checkOldObject(req, onDelete)
+        ? syncContext(c, { ...req, object: req.oldObject }, env, values)
+        : undefined;
+      return preconditionsFailed(c, req, trigger, now, before);
     }
   } catch (e) {
-    return {
-      rule: rule.name,
-      status: 'error',
-      message: `failed to evaluate preconditions: ${errorText(e)}`,
-      trigger,
-    };
+    return preconditionError(c, trigger, e);
   }
-  const plan = await buildPlan({
+  const plan = buildPlanSync({
     policy,
-    rule,
+    compiled: c,
     trigger,
     ctx,
     env,
     operation: req.operation,
-    values: values?.rules?.[rule.name],
+    values: values?.rules?.[c.rule.name],
   });
-  const message = plan.errors.length > 0 ? plan.errors.join('; ') : 'rule applied';
-  return { rule: rule.name, status: 'pass', message, trigger, plan };
+  return passed(c, trigger, plan);
+}
+
+async function evaluateRule(
+  policy: KyvernoPolicy,
+  c: CompiledGenerateRule,
+  req: PolicyRequest,
+  env: EvalEnv,
+  values: ContextValues | undefined,
+): Promise<GenerateRuleOutcome | undefined> {
+  const onDelete = c.onDelete && req.operation === 'DELETE';
+  const m = matchStep(policy, c, req, onDelete);
+  if (m.done) return m.outcome;
+  const { trigger } = m;
+  let ctx: EvalContext;
+  try {
+    ctx = await ruleContext(c.rule, req, env, values);
+  } catch {
+    // Kyverno treats a rule whose context cannot load as not applicable to this request.
+    return undefined;
+  }
+  try {
+    const now = preconditions(c, ctx, req.operation);
+    if (!now.pass) {
+      const before = checkOldObject(req, onDelete)
+        ? await ruleContext(c.rule, { ...req, object: req.oldObject }, env, values)
+        : undefined;
+      return preconditionsFailed(c, req, trigger, now, before);
+    }
+  } catch (e) {
+    return preconditionError(c, trigger, e);
+  }
+  const plan = await buildPlan({
+    policy,
+    compiled: c,
+    trigger,
+    ctx,
+    env,
+    operation: req.operation,
+    values: values?.rules?.[c.rule.name],
+  });
+  return passed(c, trigger, plan);
 }
 
 export { asObject, errorText, ruleContext } from '../rule-context.js';

@@ -10,9 +10,10 @@
 import type { JsonValue } from '../../api/json.js';
 import type { AstNode } from './ast.js';
 import type { Runtime } from './interpreter.js';
-import { evaluate } from './interpreter.js';
+import { evaluate, notFound } from './interpreter.js';
 import { parse } from './parser.js';
 import { standardFunctions } from './standard-functions.js';
+import { getOwn } from './values.js';
 import type { FunctionContext, FunctionSpec } from './types.js';
 
 export { standardFunctions } from './standard-functions.js';
@@ -33,15 +34,42 @@ export interface CompiledExpression {
 }
 
 class Compiled implements CompiledExpression {
+  /** For `a.b.c` (the most common expression by far): the keys, read without walking the tree. */
+  private readonly fields: readonly string[] | undefined;
+
   constructor(
     readonly expression: string,
     private readonly ast: AstNode,
-  ) {}
+  ) {
+    this.fields = fieldChain(ast);
+  }
 
   evaluate(data: JsonValue, options: SearchOptions): JsonValue {
+    if (this.fields !== undefined) return readFields(this.fields, data);
     const runtime: Runtime = { functions: options.functions, standard: standardFunctions, ctx: options.ctx };
     return evaluate(this.ast, data, runtime);
   }
+}
+
+/** The keys of a pure field chain (`a`, `a.b`, `a."x.y".c`), or undefined for anything else. */
+function fieldChain(ast: AstNode): string[] | undefined {
+  if (ast.type === 'field') return [ast.name];
+  if (ast.type !== 'subexpression') return undefined;
+  const left = fieldChain(ast.left);
+  const right = left === undefined ? undefined : fieldChain(ast.right);
+  return left === undefined || right === undefined ? undefined : [...left, ...right];
+}
+
+/** What the interpreter does for a field chain: null through non-objects, not-found for a missing key. */
+function readFields(fields: readonly string[], data: JsonValue): JsonValue {
+  let value = data;
+  for (const name of fields) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+    const found = getOwn(value, name);
+    if (found === undefined) throw notFound(name);
+    value = found;
+  }
+  return value;
 }
 
 /** Policies hold a bounded set of expressions; past this many, the oldest entries are evicted. */

@@ -69,7 +69,11 @@ export function deepEqual(a: JsonValue, b: JsonValue): boolean {
 
 /** Own-property lookup, so keys such as "constructor" or "__proto__" never reach the prototype. */
 export function getOwn(obj: JsonObject, key: string): JsonValue | undefined {
-  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+  // JSON values are never functions, and "__proto__" is the one inherited non-function: a single
+  // property read answers for every other key (hasOwn + read costs two dictionary probes).
+  if (key === '__proto__') return Object.hasOwn(obj, key) ? obj[key] : undefined;
+  const v = obj[key];
+  return typeof v === 'function' ? undefined : v;
 }
 
 /** Assignment that stores "__proto__" as a plain key instead of changing the prototype. */

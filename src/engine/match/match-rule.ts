@@ -9,7 +9,7 @@ import type { Operation, RequestUser } from '../../api/admission.js';
 import type { GroupVersionKind, KubeObject } from '../../api/kube.js';
 import type { MatchResources, ResourceFilter } from '../../api/policy.js';
 import type { FilterInput } from './resource-filter.js';
-import { filterMismatch, isEmptyResourceDescription } from './resource-filter.js';
+import { filterMismatch, isEmptyResourceDescription, UNEXPLAINED } from './resource-filter.js';
 import { isEmptyRequestUser, isEmptyUserInfoFilter } from './user-info.js';
 
 export interface MatchInput {
@@ -49,35 +49,42 @@ function matchFilterMismatch(
   f: ResourceFilter,
   input: FilterInput,
   backgroundUser: boolean,
+  explain: boolean,
 ): string | undefined {
-  const filter: ResourceFilter = backgroundUser ? { resources: f.resources } : f;
-  if (isEmptyFilter(filter)) return 'match cannot be empty';
-  return filterMismatch(filter, input);
+  // In background work only the resource half counts (as if the filter had no user info).
+  const empty = backgroundUser ? isEmptyResourceDescription(f.resources) : isEmptyFilter(f);
+  if (empty) return 'match cannot be empty';
+  return filterMismatch(f, input, explain, backgroundUser);
 }
 
 /** Exclude side: an empty filter excludes nothing. True when `f` excludes the request. */
 function excludes(f: ResourceFilter, input: FilterInput): boolean {
-  return !isEmptyFilter(f) && filterMismatch(f, input) === undefined;
+  return !isEmptyFilter(f) && filterMismatch(f, input, false) === undefined;
 }
 
-function checkMatch(match: MatchResources, input: FilterInput, backgroundUser: boolean): string | undefined {
+function checkMatch(
+  match: MatchResources,
+  input: FilterInput,
+  backgroundUser: boolean,
+  explain: boolean,
+): string | undefined {
   if (match.any != null && match.any.length > 0) {
     const reasons: string[] = [];
-    for (const [i, f] of match.any.entries()) {
-      const reason = matchFilterMismatch(f, input, backgroundUser);
+    for (let i = 0; i < match.any.length; i++) {
+      const reason = matchFilterMismatch(match.any[i] as ResourceFilter, input, backgroundUser, explain);
       if (reason === undefined) return undefined;
-      reasons.push(`[${i}] ${reason}`);
+      if (explain) reasons.push(`[${i}] ${reason}`);
     }
-    return `no filter in match.any matched: ${reasons.join('; ')}`;
+    return explain ? `no filter in match.any matched: ${reasons.join('; ')}` : UNEXPLAINED;
   }
   if (match.all != null && match.all.length > 0) {
-    for (const [i, f] of match.all.entries()) {
-      const reason = matchFilterMismatch(f, input, backgroundUser);
-      if (reason !== undefined) return `match.all[${i}]: ${reason}`;
+    for (let i = 0; i < match.all.length; i++) {
+      const reason = matchFilterMismatch(match.all[i] as ResourceFilter, input, backgroundUser, explain);
+      if (reason !== undefined) return explain ? `match.all[${i}]: ${reason}` : UNEXPLAINED;
     }
     return undefined;
   }
-  const reason = matchFilterMismatch(legacyFilter(match), input, backgroundUser);
+  const reason = matchFilterMismatch(legacyFilter(match), input, backgroundUser, explain);
   return reason === undefined ? undefined : `match: ${reason}`;
 }
 
@@ -92,8 +99,16 @@ function checkExclude(exclude: MatchResources, input: FilterInput): string | und
   return excludes(legacyFilter(exclude), input) ? 'rule excluded by exclude' : undefined;
 }
 
-/** Whether the rule selects the request; when not, the reason says which part failed. */
-export function matchesRule(input: MatchInput, match: MatchResources, exclude?: MatchResources): MatchResult {
+/**
+ * Whether the rule selects the request; when not, the reason says which part failed (with `explain`
+ * false, only that it did not match: for callers that never show the reason).
+ */
+export function matchesRule(
+  input: MatchInput,
+  match: MatchResources,
+  exclude?: MatchResources,
+  explain = true,
+): MatchResult {
   const { resource, policyNamespace } = input;
   const resourceNamespace = resource.metadata.namespace ?? '';
   if (policyNamespace !== undefined && policyNamespace !== '' && policyNamespace !== resourceNamespace) {
@@ -109,7 +124,7 @@ export function matchesRule(input: MatchInput, match: MatchResources, exclude?: 
     user: input.user,
     namespaceLabels: input.namespaceLabels,
   };
-  const matchReason = checkMatch(match, filterInput, isEmptyRequestUser(input.user));
+  const matchReason = checkMatch(match, filterInput, isEmptyRequestUser(input.user), explain);
   if (matchReason !== undefined) return noMatch(matchReason);
   if (exclude != null) {
     const excludeReason = checkExclude(exclude, filterInput);

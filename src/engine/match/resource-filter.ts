@@ -46,30 +46,40 @@ function annotationsMatch(wanted: Record<string, string>, have: Record<string, s
   return true;
 }
 
-/** Why `rd` does not select the request, or undefined when it does. */
-export function resourceMismatch(rd: ResourceDescription, input: FilterInput): string | undefined {
+/** The reason given when the caller did not ask for an explanation (explain = false). */
+export const UNEXPLAINED = 'does not match';
+
+/**
+ * Why `rd` does not select the request, or undefined when it does. With `explain` false the reason is
+ * always UNEXPLAINED: callers that only need the verdict skip formatting messages.
+ */
+export function resourceMismatch(
+  rd: ResourceDescription,
+  input: FilterInput,
+  explain = true,
+): string | undefined {
   const { resource, gvk, subresource } = input;
   // Operations first: a background request (operation '') never satisfies an operations list.
   if (rd.operations != null && rd.operations.length > 0 && !rd.operations.includes(input.operation)) {
-    return `operation "${input.operation}" not in ${list(rd.operations)}`;
+    return explain ? `operation "${input.operation}" not in ${list(rd.operations)}` : UNEXPLAINED;
   }
   if (rd.kinds != null && rd.kinds.length > 0 && !anyKindMatches(rd.kinds, gvk, subresource)) {
     const shown = subresource === '' ? gvk.kind : `${gvk.kind}/${subresource}`;
-    return `kind ${shown} not in ${list(rd.kinds)}`;
+    return explain ? `kind ${shown} not in ${list(rd.kinds)}` : UNEXPLAINED;
   }
   const name = resource.metadata.name || (resource.metadata.generateName ?? '');
   if (rd.name != null && rd.name !== '' && !wildcardMatch(rd.name, name)) {
-    return `name "${name}" does not match ${rd.name}`;
+    return explain ? `name "${name}" does not match ${rd.name}` : UNEXPLAINED;
   }
   if (rd.names != null && rd.names.length > 0 && !rd.names.some((n) => wildcardMatch(n, name))) {
-    return `name "${name}" not in ${list(rd.names)}`;
+    return explain ? `name "${name}" not in ${list(rd.names)}` : UNEXPLAINED;
   }
   if (rd.namespaces != null && rd.namespaces.length > 0) {
     // A Namespace is "in" itself, so `namespaces: [prod-*]` selects the prod-* Namespace objects too.
     const ns =
       resource.kind === 'Namespace' ? (resource.metadata.name ?? '') : (resource.metadata.namespace ?? '');
     if (!rd.namespaces.some((p) => wildcardMatch(p, ns)))
-      return `namespace "${ns}" not in ${list(rd.namespaces)}`;
+      return explain ? `namespace "${ns}" not in ${list(rd.namespaces)}` : UNEXPLAINED;
   }
   if (rd.annotations != null && Object.keys(rd.annotations).length > 0) {
     if (!annotationsMatch(rd.annotations, resource.metadata.annotations)) return 'annotations do not match';
@@ -89,10 +99,15 @@ export function resourceMismatch(rd: ResourceDescription, input: FilterInput): s
 }
 
 /** Why `filter` (resources + user info) does not select the request, or undefined when it does. */
-export function filterMismatch(filter: ResourceFilter, input: FilterInput): string | undefined {
+export function filterMismatch(
+  filter: ResourceFilter,
+  input: FilterInput,
+  explain = true,
+  ignoreUser = false,
+): string | undefined {
   if (filter.resources != null) {
-    const reason = resourceMismatch(filter.resources, input);
+    const reason = resourceMismatch(filter.resources, input, explain);
     if (reason !== undefined) return reason;
   }
-  return userInfoMismatch(filter, input.user);
+  return ignoreUser ? undefined : userInfoMismatch(filter, input.user);
 }

@@ -3,11 +3,13 @@
 import type { JsonObject, JsonValue } from '../../api/json.js';
 import { isJsonObject } from '../../api/json.js';
 import type { FunctionContext, FunctionSpec } from '../jmespath/types.js';
+import type { CompiledExpression, SearchOptions } from '../jmespath/index.js';
 import { search } from '../jmespath/index.js';
 
 export class EvalContext {
   private root: JsonObject;
   private readonly saved: JsonObject[] = [];
+  private readonly options: SearchOptions;
 
   constructor(
     root: JsonObject,
@@ -16,22 +18,47 @@ export class EvalContext {
     private readonly functions: ReadonlyMap<string, FunctionSpec>,
   ) {
     this.root = root;
+    this.options = { functions, ctx: fns };
   }
 
   /** Evaluates a JMESPath expression against the context; throws JmesPathError. */
   query(expression: string): JsonValue {
-    return search(expression, this.root, { functions: this.functions, ctx: this.fns });
+    return search(expression, this.root, this.options);
+  }
+
+  /** query() for an expression compiled ahead of time; subclasses that change query() change this too. */
+  evaluate(compiled: CompiledExpression): JsonValue {
+    return compiled.evaluate(this.root, this.options);
   }
 
   /** Evaluates against another value with the same functions (context entries' jmesPath on a value). */
   queryOn(expression: string, data: JsonValue): JsonValue {
-    return search(expression, data, { functions: this.functions, ctx: this.fns });
+    return search(expression, data, this.options);
+  }
+
+  /** evaluate() against another value. */
+  evaluateOn(compiled: CompiledExpression, data: JsonValue): JsonValue {
+    return compiled.evaluate(data, this.options);
   }
 
   /** Writes `value` at a dotted path ("request.operation", "a.b.c"), creating objects on the way. */
   set(path: string, value: JsonValue): void {
-    const parts = splitPath(path);
-    this.root = setIn(this.root, parts, value);
+    if (!path.includes('.') && !path.includes('"')) {
+      // A top-level name (element, a context entry): one shallow copy.
+      const copy = shallowCopy(this.root);
+      copy[path] = value;
+      this.root = copy;
+      return;
+    }
+    this.root = setIn(this.root, splitPath(path), value);
+  }
+
+  /** set(name1, value1) then set(name2, value2), for top-level names, with one copy of the root. */
+  setNames(name1: string, value1: JsonValue, name2: string, value2: JsonValue): void {
+    const copy = shallowCopy(this.root);
+    copy[name1] = value1;
+    copy[name2] = value2;
+    this.root = copy;
   }
 
   get data(): JsonObject {
@@ -73,11 +100,19 @@ function splitPath(path: string): string[] {
   return out;
 }
 
+// Built key by key into a fresh literal: V8 takes a slow path when a property is added to a spread
+// copy, and the context gains a property on nearly every write.
+function shallowCopy(obj: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const k of Object.keys(obj)) out[k] = obj[k] as JsonValue;
+  return out;
+}
+
 // Copy-on-write: earlier checkpoints keep seeing the old tree.
 function setIn(obj: JsonObject, parts: string[], value: JsonValue): JsonObject {
   const [head, ...rest] = parts;
   if (head === undefined) return obj;
-  const copy: JsonObject = { ...obj };
+  const copy = shallowCopy(obj);
   if (rest.length === 0) {
     copy[head] = value;
   } else {

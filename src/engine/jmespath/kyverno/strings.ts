@@ -16,8 +16,13 @@ import {
   strOrNum,
 } from './helpers.js';
 
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** unicode.ToUpper/ToLower per rune: mappings that would change the length (ß -> SS) are skipped. */
 function mapRunes(s: string, map: (c: string) => string): string {
+  // ASCII maps letter by letter to ASCII: the whole-string mapping is the same, without the loop.
+  if (ASCII.test(s)) return map(s);
   let out = '';
   for (const c of s) {
     const mapped = map(c);

@@ -1,0 +1,116 @@
+// Context entries compiled once per policy. Entries that only compute (`variable`) load synchronously,
+// which spares every rule an await chain; anything that reads the cluster (configMap, apiCall,
+// globalReference, imageRegistry) keeps going through loadContext().
+import type { JsonValue } from '../../api/json.js';
+import type { ContextEntry } from '../../api/policy.js';
+import type { CompiledExpression } from '../jmespath/index.js';
+import { compile } from '../jmespath/index.js';
+import type { DocTemplate } from '../variables/doc-template.js';
+import { compileDoc, renderDoc } from '../variables/doc-template.js';
+import type { EvalContext } from '../variables/context.js';
+import type { StringTemplate } from '../variables/string-template.js';
+import { compileString, stringify } from '../variables/string-template.js';
+import { ContextLoadError } from './load.js';
+
+interface CompiledVariable {
+  readonly name: string;
+  /** Where substitution errors point: /context/<name>. */
+  readonly path: string;
+  readonly jmesPath: CompiledQuery | undefined;
+  readonly value: DocTemplate | undefined;
+  readonly fallback: DocTemplate | undefined;
+}
+
+/** A `jmesPath` field: fixed (compiled now) or with variables (substituted, then compiled). */
+interface CompiledQuery {
+  readonly source: string;
+  readonly template: StringTemplate | undefined;
+  readonly compiled: CompiledExpression | undefined;
+}
+
+export interface CompiledContext {
+  /** True when every entry is a `variable`: load() may be used instead of loadContext(). */
+  readonly sync: boolean;
+  /** loadContext() for variable-only entries; throws ContextLoadError like it does. */
+  load(ctx: EvalContext, operation: string): void;
+}
+
+const none: CompiledContext = { sync: true, load: () => undefined };
+
+export function compileContext(entries: readonly ContextEntry[] | undefined): CompiledContext {
+  if (entries === undefined || entries === null || entries.length === 0) return none;
+  if (!entries.every((e) => e.variable)) return { sync: false, load: notSync };
+  const compiled = entries.map(compileVariable);
+  return {
+    sync: true,
+    load: (ctx, operation) => {
+      for (const entry of compiled) {
+        let value: JsonValue;
+        try {
+          value = loadVariable(entry, ctx, operation);
+        } catch (e) {
+          if (e instanceof ContextLoadError) throw e;
+          throw new ContextLoadError(entry.name, e instanceof Error ? e.message : String(e));
+        }
+        ctx.set(entry.name, value);
+      }
+    },
+  };
+}
+
+function notSync(): void {
+  throw new Error('context entries that read the cluster must be loaded with loadContext()');
+}
+
+function compileVariable(entry: ContextEntry): CompiledVariable {
+  const v = entry.variable ?? {};
+  return {
+    name: entry.name,
+    path: `/context/${entry.name}`,
+    jmesPath: v.jmesPath === undefined ? undefined : compileQuery(v.jmesPath),
+    value: v.value === undefined ? undefined : compileDoc(v.value),
+    fallback: v.default === undefined ? undefined : compileDoc(v.default),
+  };
+}
+
+function compileQuery(source: string): CompiledQuery {
+  if (typeof source === 'string' && source.includes('{{')) {
+    return { source, template: compileString(source), compiled: undefined };
+  }
+  let compiled: CompiledExpression | undefined;
+  try {
+    compiled = typeof source === 'string' && source !== '' ? compile(source) : undefined;
+  } catch {
+    // Reported when the entry is loaded, as loadContext() does.
+  }
+  return { source, template: undefined, compiled };
+}
+
+/** loadVariable() of load.ts over compiled parts; the same order of evaluation and the same errors. */
+function loadVariable(e: CompiledVariable, ctx: EvalContext, operation: string): JsonValue {
+  const o = { operation };
+  let result: JsonValue = null;
+  try {
+    const q = e.jmesPath;
+    const path = q === undefined ? undefined : queryText(q, ctx, o, e.path);
+    if (e.value !== undefined) {
+      const value = renderDoc(e.value, ctx, o, e.path);
+      if (path)
+        result = q?.compiled !== undefined ? ctx.evaluateOn(q.compiled, value) : ctx.queryOn(path, value);
+      else result = value;
+    } else if (path) {
+      result = q?.compiled !== undefined ? ctx.evaluate(q.compiled) : ctx.query(path);
+    }
+  } catch (err) {
+    if (e.fallback === undefined) throw err;
+    result = null;
+  }
+  if (result === null && e.fallback !== undefined) result = renderDoc(e.fallback, ctx, o, e.path);
+  if (result === null) throw new ContextLoadError(e.name, `variable ${e.name} evaluated to nil`);
+  return result;
+}
+
+function queryText(q: CompiledQuery, ctx: EvalContext, o: { operation: string }, path: string): string {
+  if (q.template === undefined) return typeof q.source === 'string' ? q.source : stringify(q.source);
+  return stringify(q.template.render(ctx, o, path));
+}

@@ -1,0 +1,137 @@
+// A generate rule parsed once: its patterns' `{{ }}` strings, its context entries and foreach lists.
+// Cached per rule object, so a policy must be replaced rather than edited in place to change it
+// (the controller and the CLI both build new policy objects from what they read).
+import type { JsonValue } from '../../api/json.js';
+import type { ForEachGeneration, GeneratePattern, Rule } from '../../api/policy.js';
+import type { CompiledConditions } from '../conditions/compiled.js';
+import { compileConditions } from '../conditions/compiled.js';
+import type { CompiledContext } from '../context/compiled.js';
+import { compileContext } from '../context/compiled.js';
+import type { CompiledExpression } from '../jmespath/index.js';
+import { compile } from '../jmespath/index.js';
+import type { EvalContext } from '../variables/context.js';
+import type { DocTemplate } from '../variables/doc-template.js';
+import { compileDoc } from '../variables/doc-template.js';
+import type { StringTemplate } from '../variables/string-template.js';
+import { compileString, stringify } from '../variables/string-template.js';
+
+/** The fields of a GeneratePattern that are substituted, in the order the rule's text is resolved. */
+export const PATTERN_KEYS = [
+  'apiVersion',
+  'kind',
+  'name',
+  'namespace',
+  'data',
+  'clone',
+  'cloneList',
+] as const;
+export type PatternKey = (typeof PATTERN_KEYS)[number];
+
+export interface CompiledPattern {
+  /** Where the pattern sits in the rule (/generate, /generate/foreach/0): the base of error paths. */
+  readonly path: string;
+  readonly fields: readonly { readonly key: PatternKey; readonly template: DocTemplate }[];
+}
+
+export interface CompiledForeach {
+  readonly source: ForEachGeneration;
+  readonly path: string;
+  readonly list: CompiledList;
+  readonly context: CompiledContext;
+  readonly preconditions: CompiledConditions;
+  readonly pattern: CompiledPattern;
+}
+
+export interface CompiledGenerateRule {
+  readonly rule: Rule;
+  /** Lists DELETE explicitly: generate when the trigger is deleted, from the deleted object. */
+  readonly onDelete: boolean;
+  readonly context: CompiledContext;
+  readonly preconditions: CompiledConditions;
+  /** Every context entry (rule and foreach) loads without I/O: the rule can run without awaiting. */
+  readonly sync: boolean;
+  readonly pattern: CompiledPattern | undefined;
+  readonly foreach: readonly CompiledForeach[];
+}
+
+const cache = new WeakMap<Rule, CompiledGenerateRule>();
+
+export function compiledGenerateRule(rule: Rule): CompiledGenerateRule {
+  let c = cache.get(rule);
+  if (c === undefined) {
+    c = compileRule(rule);
+    cache.set(rule, c);
+  }
+  return c;
+}
+
+function compileRule(rule: Rule): CompiledGenerateRule {
+  const gen = rule.generate ?? {};
+  const context = compileContext(rule.context);
+  const foreach =
+    gen.foreach && gen.foreach.length > 0
+      ? gen.foreach.map((fe, i): CompiledForeach => {
+          const path = `/generate/foreach/${i}`;
+          return {
+            source: fe,
+            path,
+            list: compileList(fe.list),
+            context: compileContext(fe.context),
+            preconditions: compileConditions(fe.preconditions),
+            pattern: compilePattern(fe, path),
+          };
+        })
+      : [];
+  return {
+    rule,
+    onDelete: generatesOnDelete(rule),
+    context,
+    preconditions: compileConditions(rule.preconditions),
+    sync: context.sync && foreach.every((fe) => fe.context.sync),
+    pattern: foreach.length > 0 ? undefined : compilePattern(gen, '/generate'),
+    foreach,
+  };
+}
+
+function generatesOnDelete(rule: Rule): boolean {
+  const lists = [
+    rule.match.resources,
+    ...(rule.match.any ?? []).map((f) => f.resources),
+    ...(rule.match.all ?? []).map((f) => f.resources),
+  ];
+  return lists.some((r) => r?.operations?.includes('DELETE') ?? false);
+}
+
+function compilePattern(pattern: GeneratePattern, path: string): CompiledPattern {
+  const fields: { key: PatternKey; template: DocTemplate }[] = [];
+  for (const key of PATTERN_KEYS) {
+    const v = pattern[key];
+    if (v !== undefined) fields.push({ key, template: compileDoc(v as JsonValue, `/${key}`) });
+  }
+  return { path, fields };
+}
+
+/** A foreach `list`: a JMESPath expression, possibly with variables to substitute first. */
+export interface CompiledList {
+  readonly source: string;
+  evaluate(ctx: EvalContext, operation: string): JsonValue;
+}
+
+function compileList(source: string): CompiledList {
+  if (typeof source === 'string' && source.includes('{{')) {
+    const template: StringTemplate = compileString(source);
+    return {
+      source,
+      evaluate: (ctx, operation) => ctx.query(stringify(template.render(ctx, { operation }, ''))),
+    };
+  }
+  let compiled: CompiledExpression | undefined;
+  try {
+    compiled = typeof source === 'string' ? compile(source) : undefined;
+  } catch {
+    // Evaluated (and reported) per request, as before compilation existed.
+  }
+  const fixed = compiled;
+  if (fixed === undefined) return { source, evaluate: (ctx) => ctx.query(stringify(source)) };
+  return { source, evaluate: (ctx) => ctx.evaluate(fixed) };
+}

@@ -1,0 +1,278 @@
+// One string's `{{ }}` variables, parsed once. Kyverno's substitution algorithm (see substitute.ts for
+// the rules) is a loop of regex scans and split/join rewrites; for the common shape (plain variables
+// between brace-free text) it is equivalent to "evaluate each variable in order and concatenate",
+// which is what the fast path does. Anything else (nested variables, escapes, values that
+// themselves contain `{{`) runs the full algorithm, reusing the first round's values so nothing is
+// evaluated twice.
+import type { JsonValue } from '../../api/json.js';
+import type { CompiledExpression } from '../jmespath/index.js';
+import { compile, goJsonString } from '../jmespath/index.js';
+import { JmesPathError } from '../jmespath/types.js';
+import type { EvalContext } from './context.js';
+
+// One level of inner braces is allowed, so `{{ a.{{ b }} }}` is found inner first.
+const VARIABLE = /(^|[^\\])(\{\{(?:\{[^{}]*\}|[^{}])*\}\})/g;
+// Results of `{{- }}` are escaped like user escapes, so the re-scan leaves them alone.
+const ESCAPED_OPEN = '\\{{';
+
+export class VariableError extends Error {
+  constructor(
+    message: string,
+    readonly variable: string,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'VariableError';
+  }
+}
+
+export interface SubstituteOptions {
+  /** The request operation; DELETE rewrites request.object to request.oldObject. */
+  operation?: string;
+  /** JSON path prefix of the document, for error messages and `{{@}}` ("/generate"). */
+  path?: string;
+  /** Where `{{@}}` points: "request.object" (default) or "target" (mutate existing). */
+  selfRoot?: string;
+}
+
+interface Found {
+  prefix: string;
+  text: string;
+  /** Where `text` starts. */
+  at: number;
+}
+
+interface Resolved {
+  value: JsonValue;
+  shallow: boolean;
+}
+
+/** One `{{ expr }}` occurrence with its expression compiled (when it can be ahead of time). */
+class VariablePart {
+  readonly shallow: boolean;
+  /** undefined: resolve at evaluation time (`{{@}}`, empty, or a syntax error to report then). */
+  private readonly compiled: CompiledExpression | undefined;
+  private readonly expr: string;
+  private deleteCompiled: CompiledExpression | undefined;
+
+  constructor(
+    readonly prefix: string,
+    readonly text: string,
+  ) {
+    let expr = text.slice(2, -2).trim();
+    this.shallow = expr.startsWith('-');
+    if (this.shallow) expr = expr.slice(1).trim();
+    this.expr = expr;
+    this.compiled = expr === '' || expr === '@' ? undefined : tryCompile(expr);
+  }
+
+  resolve(ctx: EvalContext, o: SubstituteOptions, path: string): Resolved {
+    if (this.compiled === undefined) return resolveVariable(this.text, ctx, o, path);
+    let compiled = this.compiled;
+    if (o.operation === 'DELETE') {
+      this.deleteCompiled ??= tryCompile(rewriteForDelete(this.expr));
+      if (this.deleteCompiled === undefined) return resolveVariable(this.text, ctx, o, path);
+      compiled = this.deleteCompiled;
+    }
+    try {
+      return { value: ctx.evaluate(compiled), shallow: this.shallow };
+    } catch (e) {
+      throw resolveError(compiled.expression, path, e);
+    }
+  }
+}
+
+function tryCompile(expr: string): CompiledExpression | undefined {
+  try {
+    return compile(expr);
+  } catch {
+    return undefined;
+  }
+}
+
+function rewriteForDelete(expr: string): string {
+  return expr.split('request.object').join('request.oldObject');
+}
+
+function resolveError(expr: string, path: string, e: unknown): VariableError {
+  const reason = e instanceof JmesPathError || e instanceof Error ? e.message : String(e);
+  return new VariableError(`failed to resolve ${expr} at path ${path || '/'}: ${reason}`, expr, path);
+}
+
+export class StringTemplate {
+  readonly parts: readonly VariablePart[];
+  /** Text around the parts (parts.length + 1 pieces); only used on the fast path. */
+  private readonly statics: readonly string[];
+  /** Plain variables between brace-free text, no variable twice: concatenation is exact. */
+  private readonly fast: boolean;
+  /** The string is exactly one variable: its value keeps its JSON type. */
+  private readonly whole: boolean;
+
+  constructor(readonly source: string) {
+    const found = findVariables(source);
+    this.parts = found.map((f) => new VariablePart(f.prefix, f.text));
+    const statics: string[] = [];
+    let from = 0;
+    for (const f of found) {
+      statics.push(source.slice(from, f.at));
+      from = f.at + f.text.length;
+    }
+    statics.push(source.slice(from));
+    this.statics = statics;
+    const texts = new Set(found.map((f) => f.text));
+    this.fast =
+      found.length > 0 &&
+      texts.size === found.length &&
+      statics.every((s) => !/[{}]/.test(s)) &&
+      found.every((f) => !/[{}]/.test(f.text.slice(2, -2)));
+    this.whole = found.length === 1 && found[0]?.text === source;
+  }
+
+  render(ctx: EvalContext, o: SubstituteOptions, path: string): JsonValue {
+    const parts = this.parts;
+    if (this.whole && parts.length === 1) {
+      const only = parts[0] as VariablePart;
+      const r = only.resolve(ctx, o, path);
+      if (!r.shallow) return r.value;
+      if (this.fast) {
+        const s = stringify(r.value);
+        if (!s.includes('{{')) return s;
+      }
+      return substituteGeneral(this.source, ctx, o, path, [r]);
+    }
+    const first: Resolved[] = [];
+    for (const part of parts) first.push(part.resolve(ctx, o, path));
+    if (!this.fast) return substituteGeneral(this.source, ctx, o, path, first);
+    let out = this.statics[0] ?? '';
+    for (let i = 0; i < first.length; i++) {
+      const s = stringify((first[i] as Resolved).value);
+      if (s.includes('{{')) return substituteGeneral(this.source, ctx, o, path, first);
+      out += s + (this.statics[i + 1] ?? '');
+    }
+    if (out.includes('{{')) return substituteGeneral(this.source, ctx, o, path, first);
+    return out;
+  }
+}
+
+const cacheLimit = 8192;
+const cache = new Map<string, StringTemplate>();
+
+/** The parsed form of `source` (memoised: policies hold a bounded set of strings). */
+export function compileString(source: string): StringTemplate {
+  let t = cache.get(source);
+  if (t === undefined) {
+    t = new StringTemplate(source);
+    if (cache.size >= cacheLimit) cache.clear();
+    cache.set(source, t);
+  }
+  return t;
+}
+
+export function hasVariables(s: string): boolean {
+  VARIABLE.lastIndex = 0;
+  return VARIABLE.test(s);
+}
+
+/** Substitutes the variables of one string. */
+export function substituteString(
+  value: string,
+  ctx: EvalContext,
+  o: SubstituteOptions,
+  path = '',
+): JsonValue {
+  if (!value.includes('{{')) return value;
+  return compileString(value).render(ctx, o, path);
+}
+
+/**
+ * Kyverno's loop: resolve what the scan finds, rewrite, scan again. `first` holds the values of the
+ * first scan's variables when they were already resolved (same order as findVariables).
+ */
+function substituteGeneral(
+  value: string,
+  ctx: EvalContext,
+  o: SubstituteOptions,
+  path: string,
+  first: readonly Resolved[] | undefined,
+): JsonValue {
+  let current = value;
+  let found = findVariables(current);
+  let round = 0;
+  while (found.length > 0) {
+    // After inner variables resolve, an outer variable may now be the whole string: it keeps its type.
+    const whole = current;
+    for (let i = 0; i < found.length; i++) {
+      const { prefix, text } = found[i] as Found;
+      const result = (round === 0 ? first?.[i] : undefined) ?? resolveVariable(text, ctx, o, path);
+      if (text === whole && !result.shallow) return result.value;
+      let replacement = stringify(result.value);
+      if (result.shallow) replacement = replacement.split('{{').join(ESCAPED_OPEN);
+      current = current.split(prefix + text).join(prefix + replacement);
+      if (text === whole) return unescape(current);
+    }
+    round++;
+    found = findVariables(current);
+  }
+  return unescape(current);
+}
+
+function findVariables(s: string): Found[] {
+  const out: Found[] = [];
+  VARIABLE.lastIndex = 0;
+  for (let m = VARIABLE.exec(s); m !== null; m = VARIABLE.exec(s)) {
+    const prefix = m[1] ?? '';
+    const text = m[2] ?? '';
+    out.push({ prefix, text, at: m.index + prefix.length });
+    // The prefix character belongs to the match; let adjacent variables ("{{a}}{{b}}") be found too.
+    VARIABLE.lastIndex = m.index + prefix.length + text.length;
+  }
+  return out;
+}
+
+function resolveVariable(text: string, ctx: EvalContext, o: SubstituteOptions, path: string): Resolved {
+  let expr = text.slice(2, -2).trim();
+  let shallow = false;
+  if (expr.startsWith('-')) {
+    shallow = true;
+    expr = expr.slice(1).trim();
+  }
+  if (expr === '@') expr = selfPath(o.selfRoot ?? 'request.object', path);
+  if (o.operation === 'DELETE') expr = rewriteForDelete(expr);
+  if (expr === '')
+    throw new VariableError(
+      `failed to resolve ${text} at path ${path || '/'}: invalid query (nil)`,
+      text,
+      path,
+    );
+  try {
+    return { value: ctx.query(expr), shallow };
+  } catch (e) {
+    throw resolveError(expr, path, e);
+  }
+}
+
+/** `{{@}}` is the value at the current field's position in the resource. */
+function selfPath(root: string, path: string): string {
+  const parts = path
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `."${stripAnchor(p)}"`));
+  // Skip the rule-level prefix (e.g. /mutate/patchStrategicMerge) that is not part of the resource.
+  const start = parts.findIndex((p) => p === '."spec"' || p === '."metadata"' || p === '."data"');
+  const tail = start >= 0 ? parts.slice(start).join('') : parts.join('');
+  return `${root}${tail}`;
+}
+
+function stripAnchor(key: string): string {
+  const m = /^[+=X^<]?\((.*)\)$/.exec(key);
+  return m?.[1] ?? key;
+}
+
+/** Kyverno prints non-string values as Go's json.Marshal does (sorted keys, <>& escaped). */
+export function stringify(v: JsonValue): string {
+  return typeof v === 'string' ? v : goJsonString(v);
+}
+
+function unescape(s: string): JsonValue {
+  return s.includes(ESCAPED_OPEN) ? s.split(ESCAPED_OPEN).join('{{') : s;
+}
