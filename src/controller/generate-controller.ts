@@ -52,6 +52,8 @@ const POLICY_KINDS = [
 ];
 /** A CREATE seen at admission may not be persisted yet; look again a few times before giving up. */
 const CREATE_RETRIES = 5;
+/** How long a policy change waits for new informers to sync before it is reported Ready anyway. */
+const SYNC_WAIT_MS = 5000;
 
 export class GenerateController {
   readonly policies = new PolicyStore();
@@ -353,7 +355,10 @@ export class GenerateController {
     // Ready (and generateExisting scans) only once the caches hold what exists now: a trigger
     // created after the policy reports Ready is then always a new trigger.
     const signal = this.signal;
-    if (signal) await Promise.all(this.factory.all().map((i) => i.waitForSync(signal)));
+    if (!signal) return;
+    // A kind that is not served yet (a CRD to come) never syncs: do not hold policy handling on it.
+    const timeout = AbortSignal.any([signal, AbortSignal.timeout(SYNC_WAIT_MS)]);
+    await Promise.all(this.factory.all().map((i) => i.waitForSync(timeout)));
   }
 
   private async startWatches(policy: KyvernoPolicy): Promise<void> {

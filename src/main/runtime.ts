@@ -6,7 +6,9 @@ import { hostname } from 'node:os';
 import type { ClusterClient } from '../cluster/client.js';
 import { createCertificateAuthority, issueCertificate } from '../cluster/http/index.js';
 import { GenerateController } from '../controller/generate-controller.js';
+import { ReportController } from '../controller/reports/report-controller.js';
 import { LeaderElector } from '../controller/runtime/leader.js';
+import { clusterLookup } from '../pipeline/cluster-lookup.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { Metrics } from '../platform/metrics.js';
@@ -45,6 +47,7 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   controller: GenerateController;
+  reports: ReportController;
   webhookPort: number;
   metrics: Metrics;
   /** Resolves once the webhook serves and the controller has synced. */
@@ -63,12 +66,28 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     workers: o.workers,
     resyncPeriodMs: o.resyncPeriodMs,
   });
+  const reports = new ReportController({
+    cluster: o.cluster,
+    clock: o.clock,
+    logger: log,
+    policies: controller.policies,
+    onPolicyChange: (listener) => controller.onPolicyChange(listener),
+    resyncPeriodMs: o.resyncPeriodMs,
+  });
+  const env = { now: () => o.clock.now(), random: () => Math.random(), lookup: clusterLookup(o.cluster) };
   const tls = o.tls ?? generatedTls(o.webhook.hosts);
   const server = new WebhookServer({
     host: o.webhook.host,
     port: o.webhook.port,
     tls: { key: tls.keyPem, cert: tls.certPem },
-    routes: admissionRoutes({ generate: controller, scopeOf: builtinScopeOf }),
+    routes: admissionRoutes({
+      generate: controller,
+      scopeOf: builtinScopeOf,
+      policies: controller.policies,
+      env,
+      namespaceLabels: (ns) => reports.namespaceLabels(ns),
+      reports,
+    }),
     logger: log,
     metrics,
     // Followers serve admission (policy validation) without running the controller.
@@ -107,9 +126,11 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         logger: log,
         ...(o.lease ? { leaseDurationMs: o.lease.durationMs, renewDeadlineMs: o.lease.renewDeadlineMs, retryPeriodMs: o.lease.retryPeriodMs } : {}),
       }).run(abort.signal, {
-        onStartedLeading: (signal) => controller.run(signal),
+        onStartedLeading: async (signal) => {
+          await Promise.all([controller.run(signal), reports.run(signal)]);
+        },
       })
-    : controller.run(abort.signal);
+    : Promise.all([controller.run(abort.signal), reports.run(abort.signal)]);
   const ready = (async () => {
     while (!o.leaderElection && !controller.hasSynced() && !abort.signal.aborted)
       await o.clock.sleep(20, abort.signal);
@@ -117,6 +138,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   })();
   return {
     controller,
+    reports,
     webhookPort: port,
     metrics,
     ready,

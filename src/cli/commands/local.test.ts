@@ -25,7 +25,7 @@ describe('sprout local', () => {
       let stop: () => void = () => undefined;
       let server: LocalServer | undefined;
       const begun = Date.now();
-      const run = localCommand({ port: '0', kubeconfigOut: 'kc.yaml', dataDir: 'state' }, io, {
+      const run = localCommand({ port: '0', demo: false, logLevel: 'warn', kubeconfigOut: 'kc.yaml', dataDir: 'state' }, io, {
         untilStopped: () => new Promise<void>((resolve) => (stop = resolve)),
         onStarted: (s) => (server = s),
       });
@@ -33,13 +33,14 @@ describe('sprout local', () => {
       assert.ok(Date.now() - begun < 1000, 'started in under a second');
       const kubeconfig = join(dir, 'kc.yaml');
       assert.match(io.text(), new RegExp(`kubeconfig: ${kubeconfig}`));
-      assert.match(io.text(), new RegExp(`export KUBECONFIG=${kubeconfig}; kubectl get ns`));
-      assert.match(io.errors(), /--data-dir is not supported yet/);
+      assert.match(io.text(), new RegExp(`export KUBECONFIG=${kubeconfig}`));
+      assert.ok(existsSync(join(dir, 'state', 'snapshot.dat')), '--data-dir initialises the data dir');
       assert.match(await readFile(kubeconfig, 'utf8'), new RegExp(`server: ${server.url}`));
       assert.equal((await apiRequest(server, 'GET', '/api/v1/namespaces/default')).status, 200);
       stop();
       assert.equal(await run, 0);
       assert.match(io.text(), /shutting down/);
+      assert.match(io.text(), /State is kept in \S+state \(new data dir\)/);
       await assert.rejects(apiRequest(server, 'GET', '/version'));
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -47,19 +48,19 @@ describe('sprout local', () => {
   });
 
   it('rejects a bad port', async () => {
-    await assert.rejects(localCommand({ port: 'http' }, capture('/'), { untilStopped: () => Promise.resolve() }), UsageError);
+    await assert.rejects(localCommand({ port: 'http', demo: false, logLevel: 'warn' }, capture('/'), { untilStopped: () => Promise.resolve() }), UsageError);
   });
 
   it('registers the command with its flags', () => {
     const program = new Command();
     registerLocal(program, capture('/'), () => undefined, { untilStopped: () => Promise.resolve() });
     const cmd = program.commands.find((c) => c.name() === 'local');
-    assert.deepEqual(cmd?.options.map((o) => o.long), ['--port', '--kubeconfig-out', '--data-dir']);
+    assert.deepEqual(cmd?.options.map((o) => o.long), ['--port', '--kubeconfig-out', '--data-dir', '--policies', '--demo', '--log-level']);
   });
 
   it('removes its temporary kubeconfig on stop', async () => {
     let server: LocalServer | undefined;
-    await localCommand({ port: '0' }, capture('/'), { untilStopped: () => Promise.resolve(), onStarted: (s) => (server = s) });
+    await localCommand({ port: '0', demo: false, logLevel: 'warn' }, capture('/'), { untilStopped: () => Promise.resolve(), onStarted: (s) => (server = s) });
     assert.ok(server !== undefined);
     assert.equal(existsSync(server.kubeconfigPath), false);
   });

@@ -1,34 +1,48 @@
-// `sprout local`: runs the embedded Kubernetes API server until SIGINT/SIGTERM and prints how to
-// point kubectl at it.
+// `sprout local`: the embedded Kubernetes API server plus Sprout's webhook (called over HTTPS by the
+// embedded server, as in a real cluster) and controller, in one process. `--demo` loads the example
+// policies, creates a namespace and shows what was generated.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { startLocalServer } from '../../cluster/http/index.js';
 import type { LocalServer } from '../../cluster/http/index.js';
+import { openDurableCluster } from '../../cluster/persist/index.js';
+import type { DurableCluster } from '../../cluster/persist/index.js';
 import { untilTerminated } from '../../main/local.js';
+import type { Runtime } from '../../main/runtime.js';
+import { startRuntime } from '../../main/runtime.js';
+import { systemClock } from '../../platform/clock.js';
+import { createLogger } from '../../platform/logger.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../io.js';
+import { installPolicies, runDemo, SPROUT_NAMESPACE } from '../local-demo.js';
 import type { ExitSink } from './index.js';
 
 interface LocalFlags {
   port: string;
   kubeconfigOut?: string;
   dataDir?: string;
+  policies?: string[];
+  demo: boolean;
+  logLevel: string;
 }
 
 export interface LocalDeps {
   /** Resolves when the server should stop (a signal in production, a test's trigger in tests). */
   untilStopped: () => Promise<unknown>;
   /** Called once the server is up (tests use it to reach the server). */
-  onStarted?: (server: LocalServer) => void;
+  onStarted?: (server: LocalServer, runtime: Runtime) => void;
 }
 
 export function registerLocal(program: Command, io: CliIo, exit: ExitSink, deps: LocalDeps = { untilStopped: untilTerminated }): void {
   program
     .command('local')
-    .description('run an embedded Kubernetes API server (in memory) that kubectl can talk to')
+    .description('run an embedded Kubernetes API server with Sprout attached; kubectl can talk to it')
     .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', '0')
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a temporary file)')
-    .option('--data-dir <dir>', 'keep state across restarts in this folder (not supported yet)')
+    .option('--data-dir <dir>', 'keep state across restarts in this folder (write-ahead log + snapshots, fsync\'d before each write is acknowledged)')
+    .option('--policies <path...>', 'policy files or folders to install at start')
+    .option('--demo', 'install the example policies, create a namespace and show what Sprout generated', false)
+    .option('--log-level <level>', 'fatal, error, warn, info, debug', 'warn')
     .action(async (flags: LocalFlags) => {
       exit(await localCommand(flags, io, deps));
     });
@@ -42,23 +56,57 @@ function parsePort(text: string): number {
 
 export async function localCommand(flags: LocalFlags, io: CliIo, deps: LocalDeps): Promise<number> {
   const port = parsePort(flags.port);
-  if (flags.dataDir !== undefined) {
-    io.err(`warning: --data-dir is not supported yet; the state of this server is kept in memory only\n`);
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)) {
+    throw new UsageError(`--log-level: "${flags.logLevel}" is not one of fatal, error, warn, info, debug`);
   }
   const started = Date.now();
-  const server = await startLocalServer({
-    port,
-    kubeconfigPath: flags.kubeconfigOut === undefined ? undefined : resolve(io.cwd, flags.kubeconfigOut),
+  const dataDir = flags.dataDir === undefined ? undefined : resolve(io.cwd, flags.dataDir);
+  const durable: DurableCluster | undefined = dataDir === undefined ? undefined : await openDurableCluster({ dir: dataDir });
+  let server: LocalServer;
+  try {
+    server = await startLocalServer({
+      port,
+      kubeconfigPath: flags.kubeconfigOut === undefined ? undefined : resolve(io.cwd, flags.kubeconfigOut),
+      cluster: durable?.cluster,
+    });
+  } catch (e) {
+    await durable?.close();
+    throw e;
+  }
+  const cluster = server.cluster;
+  await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: SPROUT_NAMESPACE } }).catch(() => undefined);
+  const runtime = await startRuntime({
+    cluster,
+    clock: systemClock,
+    logger: createLogger({ level: flags.logLevel as 'warn' }),
+    namespace: SPROUT_NAMESPACE,
+    webhook: { host: '127.0.0.1', port: 0, endpoint: (p) => ({ url: `https://127.0.0.1:${p}` }), hosts: ['127.0.0.1', 'localhost'] },
   });
-  deps.onStarted?.(server);
+  await runtime.ready;
+  deps.onStarted?.(server, runtime);
   io.out(
-    `sprout local: Kubernetes API server listening on ${server.url} (started in ${Date.now() - started} ms)\n` +
-      `kubeconfig: ${server.kubeconfigPath}\n\n` +
-      `  export KUBECONFIG=${server.kubeconfigPath}; kubectl get ns\n\n` +
-      `State is kept in memory. Stop with Ctrl-C (SIGINT) or SIGTERM.\n`,
+    `sprout local: Kubernetes API server on ${server.url}, Sprout's webhook on https://127.0.0.1:${runtime.webhookPort} (ready in ${Date.now() - started} ms)\n` +
+      `kubeconfig: ${server.kubeconfigPath}\n`,
   );
-  await deps.untilStopped();
-  io.out('sprout local: shutting down\n');
-  await server.close();
+  try {
+    if (flags.policies) await installPolicies(cluster, flags.policies.map((p) => resolve(io.cwd, p)), io);
+    if (flags.demo) await runDemo(cluster, runtime, io);
+    io.out(
+      `\n  export KUBECONFIG=${server.kubeconfigPath}\n  kubectl create ns my-team && kubectl get networkpolicy,resourcequota,limitrange,secret -n my-team\n\n` +
+        `${stateLine(dataDir, durable)} Stop with Ctrl-C (SIGINT) or SIGTERM.\n`,
+    );
+    await deps.untilStopped();
+  } finally {
+    io.out('sprout local: shutting down\n');
+    await runtime.stop();
+    await server.close();
+    await durable?.close();
+  }
   return 0;
+}
+
+function stateLine(dataDir: string | undefined, durable: DurableCluster | undefined): string {
+  if (dataDir === undefined || durable === undefined) return 'State is kept in memory.';
+  const how = durable.restored ? `restored at resourceVersion ${durable.recovered.state?.rv ?? 0}` : 'new data dir';
+  return `State is kept in ${dataDir} (${how}).`;
 }

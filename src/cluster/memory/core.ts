@@ -3,6 +3,7 @@
 import type { KubeObject } from '../../api/kube.js';
 import type { ServedResource } from './builtin-resources.js';
 import type { Discovery } from './discovery.js';
+import type { PersistedState, WriteJournal } from './journal.js';
 import type { ObjectStore } from './store.js';
 import type { WatchHub } from './watch-hub.js';
 import { formatTime } from './object-meta.js';
@@ -19,6 +20,8 @@ export interface CoreOptions {
   clock: () => Date;
   newUid: () => string;
   random: () => number;
+  /** Sees every committed change (persistence); absent for a purely in-memory server. */
+  journal?: WriteJournal;
 }
 
 export class Core {
@@ -52,7 +55,10 @@ export class Core {
     this.rv++;
     next.metadata.resourceVersion = String(this.rv);
     const table = tableOf(res);
-    this.store.put(table, namespaceOf(res, next), next.metadata.name ?? '', next);
+    const namespace = namespaceOf(res, next);
+    const name = next.metadata.name ?? '';
+    this.store.put(table, namespace, name, next);
+    this.options.journal?.record({ rv: this.rv, table, namespace, name, object: next });
     const ev =
       previous === undefined
         ? { type: 'ADDED' as const, rv: this.rv, table, object: next }
@@ -67,9 +73,27 @@ export class Core {
     this.rv++;
     const final: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(this.rv) } };
     const table = tableOf(res);
-    this.store.remove(table, namespaceOf(res, obj), obj.metadata.name ?? '');
+    const namespace = namespaceOf(res, obj);
+    const name = obj.metadata.name ?? '';
+    this.store.remove(table, namespace, name);
+    this.options.journal?.record({ rv: this.rv, table, namespace, name });
     this.hub.publish({ type: 'DELETED', rv: this.rv, table, object: final });
     this.onRemoved(res, final);
     return final;
+  }
+
+  /**
+   * Loads persisted objects into an empty store and continues the resourceVersion counter from
+   * there. Watch history starts empty, so resuming from any older version gets 410 Gone.
+   */
+  restore(state: PersistedState): void {
+    for (const { table, namespace, name, object } of state.objects) this.store.put(table, namespace, name, object);
+    this.rv = state.rv;
+    this.hub.compact(state.rv);
+  }
+
+  /** The current objects and counter, shared (not copied) with the store. */
+  persistedState(): PersistedState {
+    return { rv: this.rv, objects: [...this.store.entries()] };
   }
 }

@@ -51,6 +51,25 @@ export class Lifecycle {
     return this.core.write(res, next, obj);
   }
 
+  /**
+   * After a restart from persisted state: serves the stored CRDs again, then lets the controllers
+   * look at every object once, finishing any deletion or collection a crash interrupted.
+   */
+  resume(): void {
+    const objects = [...this.core.store.entries()];
+    for (const loc of objects) {
+      const res = this.resourceOf(loc.table);
+      if (res !== undefined && isCrd(res))
+        this.core.discovery.registerCrd(loc.name, resourcesOfCrd(loc.object));
+    }
+    for (const loc of objects) {
+      const res = this.resourceOf(loc.table);
+      if (res !== undefined && this.core.store.get(loc.table, loc.namespace, loc.name) === loc.object)
+        this.written(res, loc.object);
+    }
+    this.settle();
+  }
+
   /** Runs queued controller work until nothing is left. */
   settle(): void {
     let guard = 0;

@@ -34,8 +34,9 @@ import type { ServedResource } from './builtin-resources.js';
 import { Core, tableOf } from './core.js';
 import { establishedStatus, sproutCrdObjects, validateCrd } from './crds.js';
 import { Discovery, publicInfo } from './discovery.js';
+import type { PersistedState, WriteJournal } from './journal.js';
 import { Lifecycle } from './lifecycle.js';
-import { generatedName, specChanged, validateLabelsAndAnnotations, validateName } from './object-meta.js';
+import { generatedName, specChanged, validateLabelsAndAnnotations, nameRuleFor, validateName } from './object-meta.js';
 import { applyPatch, checkApplyConfig, initialManagedFields } from './patching.js';
 import { listObjects, render, startWatch } from './reads.js';
 import { ObjectStore } from './store.js';
@@ -52,6 +53,13 @@ export interface MemoryClusterOptions {
   namespaces?: string[];
   /** Install Sprout's CRDs (kyverno.io, wgpolicyk8s.io). Default true. */
   sproutCrds?: boolean;
+  /**
+   * Persistence: sees every committed change, and every call that wrote (or read) resolves only
+   * after `journal.sync()`, so an acknowledged write survives a crash.
+   */
+  journal?: WriteJournal;
+  /** Start from this persisted state instead of the default namespaces and CRDs. */
+  restore?: PersistedState;
 }
 
 const gr = (res: ServedResource): { group: string; resource: string } => ({
@@ -62,14 +70,22 @@ const gr = (res: ServedResource): { group: string; resource: string } => ({
 export class MemoryCluster implements ClusterClient {
   private readonly core: Core;
   private readonly lifecycle: Lifecycle;
+  private readonly journal: WriteJournal | undefined;
 
   constructor(options: MemoryClusterOptions = {}) {
+    this.journal = options.journal;
     this.core = new Core(new ObjectStore(), new WatchHub(options.watchHistory ?? 10_000), new Discovery(), {
       clock: options.clock ?? (() => new Date()),
       newUid: options.newUid ?? randomUUID,
       random: options.random ?? Math.random,
+      journal: options.journal,
     });
     this.lifecycle = new Lifecycle(this.core);
+    if (options.restore !== undefined) {
+      this.core.restore(options.restore);
+      this.lifecycle.resume();
+      return;
+    }
     for (const name of options.namespaces ?? ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       this.createSync({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, {});
     }
@@ -84,6 +100,11 @@ export class MemoryCluster implements ClusterClient {
   /** Forgets watch history up to the current version: older resumes get 410 (like etcd compaction). */
   compact(): void {
     this.core.hub.compact(this.core.currentRv);
+  }
+
+  /** The stored objects and resourceVersion counter at this instant (for snapshots); read-only. */
+  persistedState(): PersistedState {
+    return this.core.persistedState();
   }
 
   /** Ends every open watch (server shutdown). */
@@ -109,14 +130,14 @@ export class MemoryCluster implements ClusterClient {
   }
 
   get(ref: ObjectRef): Promise<KubeObject> {
-    return run(() => {
+    return this.durable(() => {
       const res = this.resolve(ref);
       return render(this.current(res, ref), res);
     });
   }
 
   list(ref: ResourceRef, options: ListOptions = {}): Promise<ObjectList> {
-    return run(() => listObjects(this.core, this.resolve(ref), options));
+    return this.durable(() => listObjects(this.core, this.resolve(ref), options));
   }
 
   watch(
@@ -129,7 +150,7 @@ export class MemoryCluster implements ClusterClient {
   }
 
   create(obj: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
-    return run(() => this.createSync(obj, options));
+    return this.durable(() => this.createSync(obj, options));
   }
 
   private createSync(
@@ -164,7 +185,7 @@ export class MemoryCluster implements ClusterClient {
       ]);
     }
     const nameErrors = [
-      ...validateName(name, res.resource === 'namespaces' && res.group === ''),
+      ...validateName(name, nameRuleFor(res.group, res.resource)),
       ...validateLabelsAndAnnotations(obj),
     ];
     if (nameErrors.length > 0) throw invalid(kindRef, name, nameErrors);
@@ -206,7 +227,7 @@ export class MemoryCluster implements ClusterClient {
   }
 
   update(obj: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
-    return run(() => {
+    return this.durable(() => {
       const res = this.resolve(obj);
       const live = this.current(res, refOf(obj));
       const next = cloneJson(obj);
@@ -219,7 +240,7 @@ export class MemoryCluster implements ClusterClient {
   }
 
   updateStatus(obj: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
-    return run(() => {
+    return this.durable(() => {
       const res = this.resolve(obj);
       if (!res.subresources.includes('status')) throw resourceNotFound();
       const live = this.current(res, refOf(obj));
@@ -232,7 +253,7 @@ export class MemoryCluster implements ClusterClient {
   }
 
   patch(ref: ObjectRef, patch: PatchBody, type: PatchType, options: PatchOptions = {}): Promise<KubeObject> {
-    return run(() => {
+    return this.durable(() => {
       const res = this.resolve(ref);
       const live = this.core.get(res, this.namespaceFor(res, ref.namespace), ref.name);
       const now = this.core.now();
@@ -324,7 +345,7 @@ export class MemoryCluster implements ClusterClient {
   }
 
   delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<KubeObject | undefined> {
-    return run(() => {
+    return this.durable(() => {
       const res = this.resolve(ref);
       const live = this.current(res, ref);
       const pre = options.preconditions;
@@ -362,6 +383,23 @@ export class MemoryCluster implements ClusterClient {
 
   resources(): Promise<ResourceInfo[]> {
     return Promise.resolve(this.core.discovery.all().map(publicInfo));
+  }
+
+  /**
+   * Runs `work` now, then resolves once the journal holds everything written so far, failure or
+   * not. Reads wait too: they must not show a change a crash could still take back.
+   */
+  private durable<T>(work: () => T): Promise<T> {
+    const result = run(work);
+    if (this.journal === undefined) return result;
+    const synced = this.journal.sync();
+    return result.then(
+      (value) => synced.then(() => value),
+      (error: unknown) =>
+        synced.then(() => {
+          throw error;
+        }),
+    );
   }
 
   /** Objects stored for a resource across versions (tests and the persistence layer). */

@@ -11,8 +11,25 @@ export function formatTime(d: Date): string {
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-export function validateName(name: string, dnsLabel: boolean): FieldError[] {
-  if (dnsLabel) {
+/**
+ * How the API server checks names: DNS labels for namespaces, path segments for RBAC objects (so
+ * `system:*` and `kyverno:*` roles exist), DNS subdomains for everything else.
+ */
+export type NameRule = 'dnsLabel' | 'pathSegment' | 'subdomain';
+
+export function nameRuleFor(group: string, resource: string): NameRule {
+  if (group === '' && resource === 'namespaces') return 'dnsLabel';
+  if (group === 'rbac.authorization.k8s.io') return 'pathSegment';
+  return 'subdomain';
+}
+
+export function validateName(name: string, rule: NameRule | boolean): FieldError[] {
+  if (rule === 'pathSegment') {
+    if (name === '.' || name === '..') return [{ field: 'metadata.name', type: 'FieldValueInvalid', detail: `Invalid value: "${name}": may not be '${name}'` }];
+    const bad = ['/', '%'].find((c) => name.includes(c));
+    return bad ? [{ field: 'metadata.name', type: 'FieldValueInvalid', detail: `Invalid value: "${name}": may not contain '${bad}'` }] : [];
+  }
+  if (rule === true || rule === 'dnsLabel') {
     if (name.length > 63)
       return [
         {

@@ -110,6 +110,13 @@ export class ObjectStore {
     return this.tables.get(table)?.count(namespace) ?? 0;
   }
 
+  /** Every stored object with its location, in no particular order. */
+  *entries(): Generator<Located> {
+    for (const [table, t] of this.tables)
+      for (const [namespace, names] of t.byNamespace)
+        for (const [name, object] of names) yield { table, namespace, name, object };
+  }
+
   /** Tables that hold objects in `namespace`. */
   tablesWithNamespace(namespace: string): string[] {
     return [...this.tables.entries()].filter(([, t]) => t.count(namespace) > 0).map(([name]) => name);
