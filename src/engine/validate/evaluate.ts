@@ -11,6 +11,7 @@ import type { PolicyRequest } from '../request.js';
 import type { RuleStatus } from '../result.js';
 import { conditionResolver, errorText, ruleContext, ruleSelects } from '../rule-context.js';
 import type { ContextValues } from '../values.js';
+import { asCelSpec, celBindingsOf, validateCel } from './cel.js';
 import type { FailureAction } from './failure-action.js';
 import { failureAction } from './failure-action.js';
 import type { PodSecuritySpec } from './pod-security.js';
@@ -35,13 +36,29 @@ export interface ValidateOptions {
   autogen?: boolean;
 }
 
+/**
+ * Autogen output per policy object. Policies are values: loaders and the PolicyStore build a new
+ * object for every version, never edit one in place, so the rules computed once stay right. Computing
+ * them per request was most of the admission time.
+ */
+const autogenRules = new WeakMap<KyvernoPolicy, Rule[]>();
+
+function rulesWithAutogen(policy: KyvernoPolicy): Rule[] {
+  let rules = autogenRules.get(policy);
+  if (rules === undefined) {
+    rules = computeRules(policy);
+    autogenRules.set(policy, rules);
+  }
+  return rules;
+}
+
 export async function evaluateValidate(
   policy: KyvernoPolicy,
   req: PolicyRequest,
   env: EvalEnv,
   options: ValidateOptions = {},
 ): Promise<ValidateRuleOutcome[]> {
-  const rules = options.autogen === false ? policy.spec.rules : computeRules(policy);
+  const rules = options.autogen === false ? policy.spec.rules : rulesWithAutogen(policy);
   const out: ValidateRuleOutcome[] = [];
   for (const rule of rules) {
     if (!rule.validate) continue;
@@ -90,6 +107,8 @@ async function evaluateRule(
   }
   const validate = rule.validate ?? {};
   const isDelete = operation === 'DELETE';
+  const cel = asCelSpec(validate['cel']);
+  if (cel !== undefined) return validateCel(rule.name, cel, celBindingsOf(req));
   if (validate['podSecurity'] !== undefined) {
     if (isDelete || req.object === undefined) return undefined;
     return validatePodSecurity(
