@@ -63,3 +63,14 @@ export async function openTarget(): Promise<Target> {
     },
   };
 }
+
+/** A kubectl bound to one kubeconfig and cache dir (for suites that start their own server). */
+export function kubectlWith(kubeconfig: string, cacheDir: string): (args: string[], stdin?: string) => Promise<KubectlResult> {
+  return (args, stdin) =>
+    new Promise((done) => {
+      const child = execFile(KUBECTL, ['--cache-dir', cacheDir, ...args], { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 30_000 }, (err, stdout, stderr) => {
+        done({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
+      });
+      child.stdin?.end(stdin ?? '');
+    });
+}

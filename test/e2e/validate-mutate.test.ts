@@ -3,29 +3,13 @@
 // Audit policy over existing resources produces a PolicyReport.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack } from '../../src/main/local-stack.js';
 import { silentLogger } from '../../src/platform/logger.js';
-import { KUBECTL, kubectlAvailable } from './target.js';
+import { kubectlAvailable, kubectlWith } from './target.js';
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function kubectlWith(kubeconfig: string, cacheDir: string): (args: string[], stdin?: string) => Promise<Result> {
-  return (args, stdin) =>
-    new Promise((done) => {
-      const child = execFile(KUBECTL, ['--cache-dir', cacheDir, ...args], { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 30_000 }, (err, stdout, stderr) => {
-        done({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
-      });
-      child.stdin?.end(stdin ?? '');
-    });
-}
 
 async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
   const start = Date.now();

@@ -73,7 +73,7 @@ function sortKeys(v: JsonValue): JsonValue {
 }
 
 /** A small LCS line diff: '-' expected only, '+' actual only. Enough for resource-sized texts. */
-export function lineDiff(expected: string, actual: string): string {
+export function lineDiff(expected: string, actual: string, options: { keepBlank?: boolean } = {}): string {
   const a = expected.split('\n');
   const b = actual.split('\n');
   const n = a.length;
@@ -94,13 +94,13 @@ export function lineDiff(expected: string, actual: string): string {
       out.push(`  ${a[i]}`);
       i++;
       j++;
-    } else if (j < m && (i >= n || (lcs[i]?.[j + 1] ?? 0) >= (lcs[i + 1]?.[j] ?? 0))) {
-      out.push(`+ ${b[j]}`);
-      j++;
-    } else {
+    } else if (i < n && (j >= m || (lcs[i + 1]?.[j] ?? 0) >= (lcs[i]?.[j + 1] ?? 0))) {
       out.push(`- ${a[i]}`);
       i++;
+    } else {
+      out.push(`+ ${b[j]}`);
+      j++;
     }
   }
-  return out.filter((l) => l.trim() !== '').join('\n');
+  return (options.keepBlank ? out : out.filter((l) => l.trim() !== '')).join('\n');
 }

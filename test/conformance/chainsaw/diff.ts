@@ -1,3 +1,4 @@
+import { lineDiff as cliLineDiff } from '../../../src/cli/test/compare.js';
 // Human-readable diffs for failed assertions: the expected tree next to the actual object cut down
 // to the same shape, as a line diff of their YAML.
 import { stringify } from 'yaml';
@@ -48,31 +49,7 @@ function toLines(v: JsonValue): string[] {
 }
 
 /** A plain LCS line diff; assertion documents are small. */
+/** Line diff of two texts as lines: '-' expected only, '+' actual only (the CLI's diff, reused). */
 export function lineDiff(a: string[], b: string[]): string[] {
-  const n = a.length;
-  const m = b.length;
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      const row = lcs[i]!;
-      row[j] = a[i] === b[j] ? (lcs[i + 1]![j + 1] ?? 0) + 1 : Math.max(lcs[i + 1]![j] ?? 0, row[j + 1] ?? 0);
-    }
-  }
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) {
-      out.push(`  ${a[i]}`);
-      i++;
-      j++;
-    } else if (i < n && (j >= m || (lcs[i + 1]![j] ?? 0) >= (lcs[i]![j + 1] ?? 0))) {
-      out.push(`- ${a[i]}`);
-      i++;
-    } else {
-      out.push(`+ ${b[j]}`);
-      j++;
-    }
-  }
-  return out;
+  return cliLineDiff(a.join('\n'), b.join('\n'), { keepBlank: true }).split('\n');
 }
