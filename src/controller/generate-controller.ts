@@ -213,6 +213,7 @@ export class GenerateController {
       }
       const result = await this.reconciler.reconcile(key, intent);
       this.stats.reconciled(key, result, (this.o.clock.now() - started) / 1000);
+      if (result.action !== 'skipped' && result.action !== 'unchanged') this.log.debug({ key: k, ...result }, 'reconciled');
     } catch (e) {
       // Keep the intent for the retry: a failed write is retried, never dropped.
       const again = this.intents.get(k);

@@ -91,6 +91,8 @@ export class GenerateReconciler {
           return none('skipped', onDelete?.message ?? 'rule does not apply');
         return this.apply(rule, onDelete.plan);
       }
+      // A rule that generates on deletion owes its downstream to the trigger being gone.
+      if (generatesOnDelete(rule)) return none('skipped', 'downstream of a trigger deleted on purpose');
       return sync
         ? this.deleteDownstream(key, 'trigger deleted')
         : none('skipped', 'trigger deleted; rule does not synchronize');

@@ -168,3 +168,48 @@ spec:
     await h.stop();
   }
 });
+
+test('a rule listing DELETE generates when its trigger is deleted, and the downstream stays', async () => {
+  const h = await startHarness();
+  try {
+    await apply(
+      h.client,
+      `apiVersion: v1
+kind: Namespace
+metadata: {name: manifest-ns}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: trigger-ns, labels: {downstream: manifest-ns}}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: regcred, namespace: manifest-ns}
+data: {foo: YmFy}
+---
+apiVersion: kyverno.io/v2beta1
+kind: ClusterPolicy
+metadata: {name: on-delete}
+spec:
+  rules:
+  - name: clone-secret
+    match: {any: [{resources: {kinds: [Namespace], operations: [DELETE]}}]}
+    generate:
+      apiVersion: v1
+      kind: Secret
+      name: out
+      namespace: '{{request.object.metadata.labels.downstream}}'
+      synchronize: true
+      clone: {name: regcred, namespace: manifest-ns}
+`,
+    );
+    const out = { apiVersion: 'v1', kind: 'Secret', namespace: 'manifest-ns', name: 'out' };
+    assert.ok(await staysGone(h, out), 'nothing before the deletion');
+    await h.client.delete({ apiVersion: 'v1', kind: 'Namespace', name: 'trigger-ns' });
+    const secret = await eventually(h.client, out);
+    assert.deepEqual(secret['data'], { foo: 'YmFy' });
+    assert.ok(!(await staysGone(h, out)), 'kept although its trigger is gone');
+  } finally {
+    await h.stop();
+  }
+});
