@@ -2,7 +2,7 @@
 // the resolved service) with `?timeout=Ns`, verify the server against caBundle, and check the
 // response. Failures come back as the message text kube-apiserver would put after
 // `failed calling webhook "<name>": `.
-import { request } from 'node:https';
+import { request, Agent } from 'node:https';
 import type { AdmissionResponse, AdmissionReview } from '../../../api/admission.js';
 import { isJsonObject } from '../../../api/json.js';
 import type { JsonValue } from '../../../api/json.js';
@@ -52,6 +52,24 @@ function describeTransportError(e: NodeJS.ErrnoException, url: URL): string {
   }
 }
 
+// One keep-alive agent per (webhook host, CA): a TLS handshake per admission call would cost more
+// than the review itself, as it does for kube-apiserver, which also reuses connections.
+const agents = new Map<string, Agent>();
+
+function agentFor(t: Target, ca: string | undefined): Agent {
+  const key = `${t.url.host}|${t.servername ?? ''}|${ca ?? ''}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    if (agents.size > 64) {
+      for (const a of agents.values()) a.destroy();
+      agents.clear();
+    }
+    agent = new Agent({ keepAlive: true, maxSockets: 64, ca, servername: t.servername });
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
 function post(t: Target, hook: Webhook, body: string): Promise<string> {
   const caBundle = hook.clientConfig?.caBundle;
   const timeoutMs = Math.min(Math.max(hook.timeoutSeconds ?? 10, 1), 30) * 1000;
@@ -62,7 +80,7 @@ function post(t: Target, hook: Webhook, body: string): Promise<string> {
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': Buffer.byteLength(body) },
       ca: caBundle !== undefined && caBundle !== '' ? Buffer.from(caBundle, 'base64').toString('utf8') : undefined,
       servername: t.servername,
-      agent: false,
+      agent: agentFor(t, caBundle !== undefined && caBundle !== '' ? Buffer.from(caBundle, 'base64').toString('utf8') : undefined),
     });
     const timer = setTimeout(() => {
       req.destroy(new WebhookCallError(`failed to call webhook: ${shown}: context deadline exceeded`));

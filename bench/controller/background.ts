@@ -1,0 +1,104 @@
+// Background generation on the memory cluster, run in a fresh child process per measurement so RSS
+// is that run's alone. `controller`: 10k namespaces, then the GenerateController, then one policy with
+// 3 generateExisting data rules; timed from the policy's create until all 30k ConfigMaps exist and
+// the queue is empty. `bare`: the same 10k namespaces, then the same 30k ConfigMaps (same names,
+// labels and data) created by a plain client with as many requests in flight as the controller has
+// workers. Usage (from run.ts): node dist/bench/controller/background.js controller|bare [namespaces]
+import { performance } from 'node:perf_hooks';
+import type { KubeObject } from '../../src/api/kube.js';
+import { MemoryCluster } from '../../src/cluster/memory/index.js';
+import { GenerateController } from '../../src/controller/generate-controller.js';
+import { managementLabels } from '../../src/engine/generate/labels.js';
+import { systemClock } from '../../src/platform/clock.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { Metrics } from '../../src/platform/metrics.js';
+import { runPool } from '../local/api-client.js';
+import { mib, sleep } from '../local/report.js';
+import { dataPolicy, namespaceObject } from './policies.js';
+
+export interface BackgroundResult {
+  mode: 'controller' | 'bare';
+  namespaces: number;
+  downstream: number;
+  wallMs: number;
+  rssMiB: number;
+  heapUsedMiB: number;
+}
+
+const RULES = ['quota-defaults', 'team-settings', 'network-defaults'];
+const POLICY = 'bench-existing';
+const WORKERS = 4;
+const CONFIG_MAP = { apiVersion: 'v1', kind: 'ConfigMap' };
+
+async function fillNamespaces(cluster: MemoryCluster, count: number): Promise<KubeObject[]> {
+  const out: KubeObject[] = [];
+  for (let i = 0; i < count; i++) out.push(await cluster.create(namespaceObject(`bg-${i}`)));
+  return out;
+}
+
+async function countDownstream(cluster: MemoryCluster): Promise<number> {
+  const list = await cluster.list(CONFIG_MAP, { labelSelector: `generate.kyverno.io/policy-name=${POLICY}` });
+  return list.items.length;
+}
+
+async function runController(namespaces: number): Promise<BackgroundResult> {
+  const cluster = new MemoryCluster();
+  await fillNamespaces(cluster, namespaces);
+  const controller = new GenerateController({
+    cluster,
+    clock: systemClock,
+    logger: createLogger({ level: 'error' }),
+    metrics: new Metrics(),
+    workers: WORKERS,
+  });
+  const abort = new AbortController();
+  const running = controller.run(abort.signal);
+  while (!controller.hasSynced()) await sleep(5);
+  const expected = namespaces * RULES.length;
+  const started = performance.now();
+  await cluster.create(dataPolicy(POLICY, RULES, { synchronize: true, generateExisting: true }));
+  // Done when the queue is empty and every downstream is there; counting only when idle keeps the
+  // check itself off the critical path.
+  for (;;) {
+    await sleep(5);
+    if (controller.pending() === 0 && (await countDownstream(cluster)) >= expected) break;
+  }
+  const wallMs = performance.now() - started;
+  const mem = process.memoryUsage();
+  const downstream = await countDownstream(cluster);
+  abort.abort();
+  await running;
+  return { mode: 'controller', namespaces, downstream, wallMs, rssMiB: mib(mem.rss), heapUsedMiB: mib(mem.heapUsed) };
+}
+
+/** The ConfigMap the controller writes for (rule, namespace), labels included. */
+function downstreamOf(rule: string, ns: KubeObject): KubeObject {
+  const name = ns.metadata.name ?? '';
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: rule, namespace: name, labels: managementLabels(POLICY, '', rule, ns) },
+    data: { owner: name, tier: 'standard' },
+  };
+}
+
+async function runBare(namespaces: number): Promise<BackgroundResult> {
+  const cluster = new MemoryCluster();
+  const triggers = await fillNamespaces(cluster, namespaces);
+  const expected = namespaces * RULES.length;
+  const started = performance.now();
+  await runPool(expected, WORKERS, async (i) => {
+    const ns = triggers[Math.floor(i / RULES.length)] as KubeObject;
+    await cluster.create(downstreamOf(RULES[i % RULES.length] ?? '', ns));
+  });
+  const wallMs = performance.now() - started;
+  const mem = process.memoryUsage();
+  return { mode: 'bare', namespaces, downstream: await countDownstream(cluster), wallMs, rssMiB: mib(mem.rss), heapUsedMiB: mib(mem.heapUsed) };
+}
+
+const mode = process.argv[2];
+if (mode === 'controller' || mode === 'bare') {
+  const namespaces = Number(process.argv[3] ?? 10_000);
+  const result = mode === 'controller' ? await runController(namespaces) : await runBare(namespaces);
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+}

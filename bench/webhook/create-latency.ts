@@ -1,0 +1,75 @@
+// Create latency through the embedded API server with Sprout's webhook registered (startLocalStack
+// with the scenario's 20 policies installed, so the server calls the webhook over HTTPS for every
+// create) against the bare server (startLocalServer). Sequential creates, one at a time, in-process.
+import { performance } from 'node:perf_hooks';
+import type { KubeObject } from '../../src/api/kube.js';
+import type { MemoryCluster } from '../../src/cluster/memory/index.js';
+import { startLocalServer } from '../../src/cluster/http/index.js';
+import { startLocalStack } from '../../src/main/local-stack.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { RESOURCE_VALIDATING } from '../../src/webhook/configurations.js';
+import { ApiClient } from '../local/api-client.js';
+import type { LatencySummary } from '../local/report.js';
+import { sleep, summarize } from '../local/report.js';
+import { isReady } from '../controller/policies.js';
+import type { Scenario } from './fixtures.js';
+import { benchNamespace, benchPod, policiesFor } from './fixtures.js';
+
+export interface CreateLatency {
+  summary: LatencySummary;
+  meanMs: number;
+}
+
+async function timeCreates(api: ApiClient, scenario: Scenario, tag: string, warmup: number, count: number): Promise<CreateLatency> {
+  if (scenario === 'validate') await api.create('/api/v1/namespaces', benchNamespace('shop'));
+  const samples: number[] = [];
+  for (let i = 0; i < warmup + count; i++) {
+    const name = `${tag}-${i}`;
+    const started = performance.now();
+    if (scenario === 'validate') await api.create('/api/v1/namespaces/shop/pods', benchPod(name, 'shop'));
+    else await api.create('/api/v1/namespaces', benchNamespace(name));
+    if (i >= warmup) samples.push(performance.now() - started);
+  }
+  return { summary: summarize(samples), meanMs: samples.reduce((a, b) => a + b, 0) / samples.length };
+}
+
+export async function createWithoutWebhook(scenario: Scenario, warmup: number, count: number): Promise<CreateLatency> {
+  const server = await startLocalServer();
+  const api = new ApiClient(server.kubeconfigPath, 1);
+  try {
+    return await timeCreates(api, scenario, 'bare', warmup, count);
+  } finally {
+    api.close();
+    await server.close();
+  }
+}
+
+/** Waits until every policy is Ready and the webhook configuration routes the scenario's kind to Sprout. */
+async function waitForWebhook(cluster: MemoryCluster, names: string[], resource: string): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    if (tries > 1000) throw new Error('policies or webhook configuration never became ready');
+    const policies = await Promise.all(
+      names.map((name) => cluster.get({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', name }).catch(() => undefined)),
+    );
+    const config = await cluster
+      .get({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', name: RESOURCE_VALIDATING })
+      .catch(() => undefined);
+    if (policies.every((p) => p !== undefined && isReady(p)) && JSON.stringify(config ?? {}).includes(`"${resource}"`)) return;
+    await sleep(20);
+  }
+}
+
+export async function createWithWebhook(scenario: Scenario, warmup: number, count: number): Promise<CreateLatency> {
+  // Generate failures are retried and logged at warn; the benchmark wants timings, not log lines.
+  const stack = await startLocalStack({ logger: createLogger({ level: 'error' }) });
+  const api = new ApiClient(stack.server.kubeconfigPath, 1);
+  try {
+    const policies = await policiesFor(scenario);
+    for (const p of policies) await stack.server.cluster.create(p as unknown as KubeObject);
+    await waitForWebhook(stack.server.cluster, policies.map((p) => p.metadata.name), scenario === 'validate' ? 'pods' : 'namespaces');
+    return await timeCreates(api, scenario, 'hooked', warmup, count);
+  } finally {
+    api.close();
+    await stack.close();
+  }
+}
