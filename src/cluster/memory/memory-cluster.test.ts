@@ -340,3 +340,15 @@ describe('MemoryCluster', () => {
     );
   });
 });
+
+it('a Secret written with stringData is stored with base64 data and type Opaque, as the API server does', async () => {
+  const c = new MemoryCluster();
+  const s = await c.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default' }, stringData: { user: 'admin' } });
+  assert.deepEqual(s['data'], { user: 'YWRtaW4=' });
+  assert.equal(s['stringData'], undefined);
+  assert.equal(s['type'], 'Opaque');
+  const t = await c.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 't', namespace: 'default' }, type: 'kubernetes.io/basic-auth', data: {} });
+  const u = await c.update({ ...t, type: undefined, stringData: { password: 'x' } });
+  assert.equal(u['type'], 'kubernetes.io/basic-auth');
+  assert.deepEqual(u['data'], { password: 'eA==' });
+});

@@ -36,7 +36,7 @@ import { establishedStatus, sproutCrdObjects, validateCrd } from './crds.js';
 import { Discovery, publicInfo } from './discovery.js';
 import type { PersistedState, WriteJournal } from './journal.js';
 import { Lifecycle } from './lifecycle.js';
-import { generatedName, specChanged, validateLabelsAndAnnotations, nameRuleFor, validateName } from './object-meta.js';
+import { applyServerDefaults, generatedName, specChanged, validateLabelsAndAnnotations, nameRuleFor, validateName } from './object-meta.js';
 import { applyPatch, checkApplyConfig, initialManagedFields } from './patching.js';
 import { listObjects, render, startWatch } from './reads.js';
 import { ObjectStore } from './store.js';
@@ -184,6 +184,7 @@ export class MemoryCluster implements ClusterClient {
         },
       ]);
     }
+    applyServerDefaults(res, obj);
     const nameErrors = [
       ...validateName(name, nameRuleFor(res.group, res.resource)),
       ...validateLabelsAndAnnotations(obj),
@@ -293,6 +294,9 @@ export class MemoryCluster implements ClusterClient {
 
   /** The common tail of update, updateStatus and patch: concurrency check, server fields, write. */
   private commit(res: ServedResource, live: KubeObject, next: KubeObject, options: WriteOptions): KubeObject {
+    // An update that leaves a Secret's type out keeps the stored one (it is immutable).
+    if (res.resource === 'secrets' && res.group === '' && next['type'] === undefined) next['type'] = live['type'];
+    applyServerDefaults(res, next);
     const name = live.metadata.name ?? '';
     const rv = next.metadata?.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== live.metadata.resourceVersion) throw conflict(gr(res), name);

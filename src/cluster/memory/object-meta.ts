@@ -129,3 +129,19 @@ export function validateLabelsAndAnnotations(obj: KubeObject): FieldError[] {
     errs.push(...qualifiedNameErrors('metadata.annotations', key.toLowerCase()));
   return errs;
 }
+
+/**
+ * What the real API server does to built-in objects on every write: a Secret's `stringData` is
+ * folded into `data` (base64) and dropped, and its `type` defaults to Opaque.
+ */
+export function applyServerDefaults(res: { group: string; resource: string }, obj: KubeObject): void {
+  if (res.group !== '' || res.resource !== 'secrets') return;
+  const o = obj as KubeObject & { data?: Record<string, string>; stringData?: Record<string, string>; type?: string };
+  if (o.stringData && typeof o.stringData === 'object') {
+    const data = { ...(o.data ?? {}) };
+    for (const [k, v] of Object.entries(o.stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+    o.data = data;
+    delete o.stringData;
+  }
+  if (typeof o.type !== 'string' || o.type === '') o.type = 'Opaque';
+}
