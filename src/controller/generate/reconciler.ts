@@ -11,7 +11,7 @@ import type { EvalEnv } from '../../engine/env.js';
 import { evaluateGenerate } from '../../engine/generate/evaluate.js';
 import type { GeneratePlan } from '../../engine/generate/plan.js';
 import type { PolicyRequest } from '../../engine/request.js';
-import { applyGeneratePlan } from '../../pipeline/generate/apply-plan.js';
+import { applyGeneratePlan, ConvergenceMemo } from '../../pipeline/generate/apply-plan.js';
 import type { DownstreamIndex } from './downstream-index.js';
 import type { GenerateKey } from './key.js';
 import { backgroundOperation, generatesOnDelete, usesAdmissionOnlyData } from './rule-traits.js';
@@ -68,6 +68,8 @@ const none = (action: ReconcileAction, message: string): ReconcileResult => ({
 });
 
 export class GenerateReconciler {
+  private readonly memo = new ConvergenceMemo();
+
   constructor(private readonly deps: ReconcilerDeps) {}
 
   async reconcile(key: GenerateKey, intent: ReconcileIntent): Promise<ReconcileResult> {
@@ -125,7 +127,7 @@ export class GenerateReconciler {
   }
 
   private async apply(rule: Rule, plan: GeneratePlan, key?: GenerateKey): Promise<ReconcileResult> {
-    const applied = await applyGeneratePlan(plan, this.deps.cluster);
+    const applied = await applyGeneratePlan(plan, this.deps.cluster, this.memo);
     const result: ReconcileResult = {
       action: 'unchanged',
       created: applied.objects.filter((o) => o.action === 'created').length,

@@ -23,11 +23,34 @@ export interface ApplyResult {
   missingSources: ResourceRef[];
 }
 
-export async function applyGeneratePlan(plan: GeneratePlan, cluster: ClusterClient): Promise<ApplyResult> {
+/**
+ * Remembers updates the server answered with something we cannot predict (defaults, normalisation):
+ * while the object stays at that resourceVersion and we want the same, it counts as converged, so a
+ * normalising server cannot drive an endless update loop.
+ */
+export class ConvergenceMemo {
+  private readonly seen = new Map<string, { resourceVersion: string; desired: string }>();
+
+  remember(obj: KubeObject, desired: KubeObject): void {
+    if (this.seen.size > 50_000) this.seen.clear();
+    this.seen.set(objectKey(obj), { resourceVersion: obj.metadata.resourceVersion ?? '', desired: JSON.stringify(desired) });
+  }
+
+  settled(live: KubeObject, desired: KubeObject): boolean {
+    const s = this.seen.get(objectKey(live));
+    return s !== undefined && s.resourceVersion === live.metadata.resourceVersion && s.desired === JSON.stringify(desired);
+  }
+}
+
+function objectKey(o: KubeObject): string {
+  return `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name ?? ''}`;
+}
+
+export async function applyGeneratePlan(plan: GeneratePlan, cluster: ClusterClient, memo?: ConvergenceMemo): Promise<ApplyResult> {
   const result: ApplyResult = { objects: [], errors: [...plan.errors], missingSources: [] };
   for (const target of plan.targets) {
     try {
-      await applyTarget(plan, target, cluster, result);
+      await applyTarget(plan, target, cluster, result, memo);
     } catch (e) {
       result.errors.push(e instanceof Error ? e.message : String(e));
     }
@@ -40,13 +63,14 @@ async function applyTarget(
   t: GenerateTarget,
   cluster: ClusterClient,
   out: ApplyResult,
+  memo?: ConvergenceMemo,
 ): Promise<void> {
   switch (t.type) {
     case 'data':
-      out.objects.push(await ensureObject(plan, t.object, cluster));
+      out.objects.push(await ensureObject(plan, t.object, cluster, memo));
       return;
     case 'clone':
-      await cloneOne(plan, t.source, t.target, cluster, out);
+      await cloneOne(plan, t.source, t.target, cluster, out, memo);
       return;
     case 'cloneList':
       for (const kind of t.kinds) {
@@ -66,7 +90,7 @@ async function applyTarget(
             namespace: t.namespace,
             name: source.metadata.name ?? '',
           };
-          await cloneFrom(plan, source, target, cluster, out);
+          await cloneFrom(plan, source, target, cluster, out, memo);
         }
       }
       return;
@@ -79,6 +103,7 @@ async function cloneOne(
   target: ResourceRef,
   cluster: ClusterClient,
   out: ApplyResult,
+  memo?: ConvergenceMemo,
 ): Promise<void> {
   if (src.namespace === target.namespace && src.name === target.name) return;
   let source: KubeObject;
@@ -96,7 +121,7 @@ async function cloneOne(
     }
     throw e;
   }
-  await cloneFrom(plan, source, target, cluster, out);
+  await cloneFrom(plan, source, target, cluster, out, memo);
 }
 
 async function cloneFrom(
@@ -105,9 +130,10 @@ async function cloneFrom(
   target: ResourceRef,
   cluster: ClusterClient,
   out: ApplyResult,
+  memo?: ConvergenceMemo,
 ): Promise<void> {
   source = await markCloneSource(source, cluster);
-  out.objects.push(await ensureObject(plan, buildCloneCopy(source, target, plan.labels), cluster));
+  out.objects.push(await ensureObject(plan, buildCloneCopy(source, target, plan.labels), cluster, memo));
 }
 
 /** Sources carry `generate.kyverno.io/clone-source` so their changes can be traced to copies. */
@@ -127,6 +153,7 @@ async function ensureObject(
   plan: GeneratePlan,
   desired: KubeObject,
   cluster: ClusterClient,
+  memo?: ConvergenceMemo,
 ): Promise<AppliedObject> {
   const ref = {
     apiVersion: desired.apiVersion,
@@ -154,22 +181,19 @@ async function ensureObject(
         }
         return { action: 'created', object: await cluster.create(desired, { fieldManager: FIELD_MANAGER }) };
       }
-      if (!plan.synchronize || isConverged(desired, live)) return { action: 'unchanged', object: live };
-      if (plan.useServerSideApply) {
-        return {
-          action: 'updated',
-          object: await cluster.patch(ref, desired as never, 'apply', {
-            fieldManager: FIELD_MANAGER,
-            force: true,
-          }),
-        };
+      if (!plan.synchronize || isConverged(desired, live) || memo?.settled(live, desired)) {
+        return { action: 'unchanged', object: live };
       }
-      const replacement = structuredClone(desired);
-      replacement.metadata.resourceVersion = live.metadata.resourceVersion;
-      return {
-        action: 'updated',
-        object: await cluster.update(replacement, { fieldManager: FIELD_MANAGER }),
-      };
+      let updated: KubeObject;
+      if (plan.useServerSideApply) {
+        updated = await cluster.patch(ref, desired as never, 'apply', { fieldManager: FIELD_MANAGER, force: true });
+      } else {
+        const replacement = structuredClone(desired);
+        replacement.metadata.resourceVersion = live.metadata.resourceVersion;
+        updated = await cluster.update(replacement, { fieldManager: FIELD_MANAGER });
+      }
+      if (!isConverged(desired, updated)) memo?.remember(updated, desired);
+      return { action: 'updated', object: updated };
     } catch (e) {
       // Someone else wrote in between: read again and converge from what is there now.
       if ((e instanceof ConflictError || e instanceof AlreadyExistsError) && attempt < 5) continue;

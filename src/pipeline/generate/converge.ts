@@ -22,8 +22,19 @@ export function isSubset(want: JsonValue | undefined, have: JsonValue | undefine
   return want === have;
 }
 
+/** A Secret's stringData as the API server stores it: base64 in `data`. */
+function asStored(desired: KubeObject): KubeObject {
+  const stringData = (desired as Record<string, unknown>)['stringData'];
+  if (desired.kind !== 'Secret' || !isJsonObject(stringData as JsonValue)) return desired;
+  const data: Record<string, JsonValue> = { ...(((desired as Record<string, unknown>)['data'] ?? {}) as Record<string, JsonValue>) };
+  for (const [k, v] of Object.entries(stringData as Record<string, JsonValue>)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  const { stringData: _s, ...rest } = desired as Record<string, unknown>;
+  return { ...(rest as KubeObject), data } as KubeObject;
+}
+
 /** True when `live` already holds everything `desired` says (top-level scalar maps exactly). */
-export function isConverged(desired: KubeObject, live: KubeObject): boolean {
+export function isConverged(wanted: KubeObject, live: KubeObject): boolean {
+  const desired = asStored(wanted);
   for (const [key, want] of Object.entries(desired)) {
     if (key === 'metadata' || key === 'apiVersion' || key === 'kind' || key === 'status') continue;
     const have = (live as Record<string, unknown>)[key] as JsonValue | undefined;
