@@ -12,8 +12,8 @@ test('isConverged: server defaults do not count as drift; removed data keys do',
   const desired = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: { a: '1' } }, data: { k: 'v' } } as KubeObject;
   const live = { ...desired, metadata: { ...desired.metadata, uid: 'u', labels: { a: '1', extra: 'x' } } } as KubeObject;
   assert.equal(isConverged(desired, live), true);
-  assert.equal(isConverged(desired, { ...live, data: { k: 'v', old: 'gone' } } as KubeObject), false);
-  assert.equal(isConverged(desired, { ...live, data: { k: 'changed' } } as KubeObject), false);
+  assert.equal(isConverged(desired, { ...live, data: { k: 'v', old: 'gone' } }), false);
+  assert.equal(isConverged(desired, { ...live, data: { k: 'changed' } }), false);
 });
 
 test('isConverged: a Secret given as stringData matches the base64 data the server stores', () => {

@@ -25,11 +25,11 @@ export function isSubset(want: JsonValue | undefined, have: JsonValue | undefine
 /** A Secret's stringData as the API server stores it: base64 in `data`. */
 function asStored(desired: KubeObject): KubeObject {
   const stringData = (desired as Record<string, unknown>)['stringData'];
-  if (desired.kind !== 'Secret' || !isJsonObject(stringData as JsonValue)) return desired;
+  if (desired.kind !== 'Secret' || !isJsonObject(stringData)) return desired;
   const data: Record<string, JsonValue> = { ...(((desired as Record<string, unknown>)['data'] ?? {}) as Record<string, JsonValue>) };
-  for (const [k, v] of Object.entries(stringData as Record<string, JsonValue>)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  for (const [k, v] of Object.entries(stringData as Record<string, JsonValue>)) data[k] = Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8').toString('base64');
   const { stringData: _s, ...rest } = desired as Record<string, unknown>;
-  return { ...(rest as KubeObject), data } as KubeObject;
+  return { ...(rest as KubeObject), data };
 }
 
 /** True when `live` already holds everything `desired` says (top-level scalar maps exactly). */
