@@ -1,6 +1,7 @@
 // What happens to downstream when a rule or a whole policy goes away, as Kyverno's conformance tests
 // expect: synchronized `data` downstream is deleted unless orphanDownstreamOnPolicyDelete; clone and
-// cloneList downstream is kept — unless the policy opts in with the annotation below (Kyverno #4197).
+// cloneList downstream is kept — unless the policy opts in, with the annotation below (Kyverno #4197)
+// or by setting orphanDownstreamOnPolicyDelete to false explicitly.
 import type { KyvernoPolicy, Rule } from '../api/policy.js';
 import type { ClusterClient } from '../cluster/client.js';
 import { NotFoundError } from '../cluster/errors.js';
@@ -52,6 +53,8 @@ export class PolicyCleanup {
   private deletesDownstream(rule: Rule, deleteClones: boolean): boolean {
     const g = rule.generate;
     if (!g?.synchronize || g.orphanDownstreamOnPolicyDelete) return false;
-    return !isCloneRule(rule) || deleteClones;
+    // Clone downstream is kept unless the policy says otherwise: the annotation, or an explicit
+    // `orphanDownstreamOnPolicyDelete: false` (Kyverno's tests expect both behaviours, #16168).
+    return !isCloneRule(rule) || deleteClones || g.orphanDownstreamOnPolicyDelete === false;
   }
 }

@@ -182,3 +182,17 @@ spec:
     await h.stop();
   }
 });
+
+test('an explicit orphanDownstreamOnPolicyDelete: false deletes clone downstream with the policy', async () => {
+  const h = await startHarness();
+  try {
+    await apply(h.client, source('{a: YQ==}'));
+    await apply(h.client, clonePolicy(true).replace('clone: {namespace: platform, name: regcred}', 'orphanDownstreamOnPolicyDelete: false\n      clone: {namespace: platform, name: regcred}'));
+    await apply(h.client, teamA);
+    await eventually(h.client, copy);
+    await h.client.delete({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', name: 'regcred' });
+    await eventuallyGone(h.client, copy);
+  } finally {
+    await h.stop();
+  }
+});
