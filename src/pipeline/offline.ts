@@ -152,7 +152,7 @@ async function generateOffline(
     {
       operation: req.operation,
       object: isDelete ? undefined : req.resource,
-      oldObject: isDelete ? req.resource : req.oldResource,
+      oldObject: oldFor(req, req.resource),
       user: req.user,
       namespaceLabels: req.namespaceLabels,
     },
