@@ -45,16 +45,14 @@ export interface TargetCluster {
 }
 
 /**
- * START TARGET CLUSTER — `sprout local` in-process: the embedded API server from src/cluster/http
- * (startLocalServer), with its kubeconfig in a temporary folder that is removed afterwards.
- * TODO(lead): once a composition root starts Sprout's controller and webhook next to the API
- * server, start them here too; today only the API server runs, so generate rules do nothing.
+ * `sprout local` in-process: the embedded API server with Sprout's webhook and controller attached,
+ * its kubeconfig in a temporary folder that is removed afterwards.
  */
 export async function startTargetCluster(): Promise<TargetCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sprout-chainsaw-'));
   const stack = await startLocalStack({
     server: { kubeconfigPath: join(dataDir, 'kubeconfig') },
-    logger: createLogger({ level: 'error' }),
+    logger: createLogger({ level: (process.env['SPROUT_LOG_LEVEL'] ?? 'error') as 'error' }),
   });
   return {
     kubeconfig: stack.server.kubeconfigPath,
@@ -74,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const fromEnv = process.env['KUBECONFIG'];
+  const local = args.kubeconfig === undefined && (fromEnv === undefined || fromEnv === '');
   const target: TargetCluster =
     args.kubeconfig !== undefined ? { kubeconfig: args.kubeconfig, stop: () => Promise.resolve() }
     : fromEnv !== undefined && fromEnv !== '' ? { kubeconfig: fromEnv, stop: () => Promise.resolve() }
@@ -88,6 +87,15 @@ export async function main(argv: string[]): Promise<number> {
       kubeconfig: target.kubeconfig,
       parallel: args.parallel,
       onResult: (r) => process.stdout.write(`${formatTestResult(r)}\n`),
+      // Against sprout local every test gets a cluster of its own; a shared cluster is shared.
+      ...(local
+        ? {
+            isolate: async () => {
+              const t = await startTargetCluster();
+              return { kubeconfig: t.kubeconfig, client: new KubectlClient({ kubeconfig: t.kubeconfig, runner: spawnRunner }), stop: () => t.stop() };
+            },
+          }
+        : {}),
     });
     for (const f of suite.loadFailures) process.stdout.write(`FAIL ${f.file}\n  could not load: ${f.error}\n`);
     if (args.report !== undefined) writeFileSync(args.report, formatReport(suite.results, suite.loadFailures));

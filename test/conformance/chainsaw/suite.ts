@@ -20,6 +20,17 @@ export interface SuiteOptions {
   parallel: number;
   /** Called as each test finishes (progress output). */
   onResult?: (r: TestResult) => void;
+  /**
+   * A fresh cluster per test (the embedded server starts in milliseconds): tests cannot see each
+   * other's leftovers, as in Kyverno's CI where tests are spread over separate clusters.
+   */
+  isolate?: () => Promise<IsolatedTarget>;
+}
+
+export interface IsolatedTarget {
+  kubeconfig: string;
+  client: ClusterClient;
+  stop(): Promise<void>;
 }
 
 export interface SuiteResult {
@@ -46,13 +57,22 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     tests.map((t) => t.test),
     {
       parallel: options.parallel,
-      keys: (test) => conflictKeys(test, read),
+      keys: (test) => (options.isolate ? new Set<string>() : conflictKeys(test, read)),
       run: async (test) => {
         let result: TestResult;
+        const target = options.isolate ? await options.isolate() : undefined;
         try {
-          result = await runTest(test, { client: options.client, clock: options.clock, runner: options.runner, kubeconfig: options.kubeconfig, config: configOf.get(test) ?? loadConfig(undefined) });
+          result = await runTest(test, {
+            client: target?.client ?? options.client,
+            clock: options.clock,
+            runner: options.runner,
+            kubeconfig: target?.kubeconfig ?? options.kubeconfig,
+            config: configOf.get(test) ?? loadConfig(undefined),
+          });
         } catch (e) {
           result = { name: test.name, file: test.file, namespace: '', passed: false, durationMs: 0, steps: [], cleanupErrors: [`runner error: ${errorMessage(e)}`] };
+        } finally {
+          await target?.stop();
         }
         options.onResult?.(result);
         return result;
