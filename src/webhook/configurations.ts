@@ -88,6 +88,11 @@ function resolve(all: ResourceInfo[], group: string, version: string, kind: stri
   return fits.filter((r) => !seen.has(`${r.group}|${r.resource}`) && seen.add(`${r.group}|${r.resource}`));
 }
 
+/** Kyverno's effective failure policy: webhookConfiguration, then the deprecated spec field, then Fail. */
+export function failurePolicyOf(p: KyvernoPolicy): 'Fail' | 'Ignore' {
+  return p.spec.webhookConfiguration?.failurePolicy ?? p.spec.failurePolicy ?? 'Fail';
+}
+
 export async function desiredConfigurations(
   policies: KyvernoPolicy[],
   cluster: ClusterClient,
@@ -107,14 +112,20 @@ export async function desiredConfigurations(
     rules.filter((r) => r.generate).map((r) => r.match),
     cluster,
   );
-  const validateRules = await admissionRules(
-    rules.filter((r) => r.validate).map((r) => r.match),
-    cluster,
-  );
-  const mutateRules = await admissionRules(
-    rules.filter((r) => r.mutate).map((r) => r.match),
-    cluster,
-  );
+  // Validate and mutate webhooks come in two flavours, so each policy's failurePolicy is what the API
+  // server applies when Sprout cannot be reached.
+  const byFailurePolicy = async (type: 'validate' | 'mutate', path: string, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>[]> => {
+    const out: Record<string, unknown>[] = [];
+    for (const fp of ['Fail', 'Ignore'] as const) {
+      const matches = policies.filter((p) => failurePolicyOf(p) === fp).flatMap((p) => p.spec.rules.filter((r) => r[type]).map((r) => r.match));
+      const webhookRules = await admissionRules(matches, cluster);
+      if (webhookRules.length === 0) continue;
+      out.push({ name: fp === 'Fail' ? `${type}.sprout.io` : `${type}-ignore.sprout.io`, clientConfig: clientConfig(t, path), rules: webhookRules, failurePolicy: fp, ...extra, ...common });
+    }
+    return out;
+  };
+  const validateHooks = await byFailurePolicy('validate', '/validate');
+  const mutateHooks = await byFailurePolicy('mutate', '/mutate', { reinvocationPolicy: 'Never' });
   const validating: KubeObject = {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingWebhookConfiguration',
@@ -132,36 +143,14 @@ export async function desiredConfigurations(
             },
           ]
         : []),
-      ...(validateRules.length > 0
-        ? [
-            {
-              name: 'validate.sprout.io',
-              clientConfig: clientConfig(t, '/validate'),
-              rules: validateRules,
-              failurePolicy: 'Fail',
-              ...common,
-            },
-          ]
-        : []),
+      ...validateHooks,
     ],
   };
   const mutating: KubeObject = {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'MutatingWebhookConfiguration',
     metadata: { name: RESOURCE_MUTATING, labels: { 'app.kubernetes.io/managed-by': 'sprout' }, ...(t.annotations ? { annotations: t.annotations } : {}) },
-    webhooks:
-      mutateRules.length > 0
-        ? [
-            {
-              name: 'mutate.sprout.io',
-              clientConfig: clientConfig(t, '/mutate'),
-              rules: mutateRules,
-              failurePolicy: 'Fail',
-              reinvocationPolicy: 'Never',
-              ...common,
-            },
-          ]
-        : [],
+    webhooks: mutateHooks,
   };
   const policyValidating: KubeObject = {
     apiVersion: 'admissionregistration.k8s.io/v1',
