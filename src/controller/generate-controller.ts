@@ -277,6 +277,7 @@ export class GenerateController {
   private async handlePolicyChange(change: PolicyChange): Promise<void> {
     try {
       if (change.before) await this.cleanup.removedRules(change.before, change.after);
+      if (change.before && change.after) await this.cleanup.releaseChangedTargets(change.before, change.after);
       if (change.after) {
         await this.ensureWatches(change.after);
         this.scanPolicy(change.after, change.before === undefined);

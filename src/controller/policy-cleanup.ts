@@ -6,6 +6,7 @@ import type { KyvernoPolicy, Rule } from '../api/policy.js';
 import type { ClusterClient } from '../cluster/client.js';
 import { NotFoundError } from '../cluster/errors.js';
 import type { Logger } from '../platform/logger.js';
+import { LABEL } from '../engine/generate/labels.js';
 import type { DownstreamIndex } from './generate/downstream-index.js';
 import { isCloneRule } from './generate/rule-traits.js';
 
@@ -18,6 +19,35 @@ export class PolicyCleanup {
     private readonly downstream: DownstreamIndex,
     private readonly log: Logger,
   ) {}
+
+  /**
+   * A rule whose target changed (apiVersion, kind, name, namespace, clone, cloneList) lets go of its old
+   * downstream, as Kyverno does: the policy and rule labels are removed, so the object stays but is no
+   * longer managed (and is not pruned as stale by the next reconcile).
+   */
+  async releaseChangedTargets(before: KyvernoPolicy, after: KyvernoPolicy): Promise<number> {
+    const key = policyKeyOf(after);
+    let released = 0;
+    for (const rule of after.spec.rules) {
+      const old = before.spec.rules.find((r) => r.name === rule.name);
+      if (!old?.generate || !rule.generate || targetOf(old) === targetOf(rule)) continue;
+      for (const obj of this.downstream.forRule(key, rule.name)) {
+        const labels = { ...(obj.metadata.labels ?? {}) };
+        delete labels[LABEL.policyName];
+        delete labels[LABEL.policyNamespace];
+        delete labels[LABEL.ruleName];
+        try {
+          await this.cluster.update({ ...obj, metadata: { ...obj.metadata, labels } });
+          this.downstream.remove(obj);
+          released++;
+        } catch (e) {
+          if (!(e instanceof NotFoundError)) throw e;
+          this.downstream.remove(obj);
+        }
+      }
+    }
+    return released;
+  }
 
   /** Cleans up after rules of `before` that `after` no longer has (all of them when after is undefined). */
   async removedRules(before: KyvernoPolicy, after: KyvernoPolicy | undefined): Promise<number> {
@@ -57,4 +87,14 @@ export class PolicyCleanup {
     // `orphanDownstreamOnPolicyDelete: false` (Kyverno's tests expect both behaviours, #16168).
     return !isCloneRule(rule) || deleteClones || g.orphanDownstreamOnPolicyDelete === false;
   }
+}
+
+function policyKeyOf(p: KyvernoPolicy): string {
+  return p.kind === 'Policy' ? `${p.metadata.namespace ?? 'default'}/${p.metadata.name}` : p.metadata.name;
+}
+
+/** What a rule generates into: the fields whose change makes Kyverno orphan the old downstream. */
+function targetOf(rule: Rule): string {
+  const g = rule.generate ?? {};
+  return JSON.stringify([g.apiVersion, g.kind, g.name, g.namespace, g.clone ?? null, g.cloneList ?? null]);
 }

@@ -101,3 +101,20 @@ test('policy deletion deletes synchronized data downstream unless orphaned', asy
     await h.stop();
   }
 });
+
+test('changing a rule target lets go of the old downstream (labels removed, object kept), as Kyverno does', async () => {
+  const h = await startHarness();
+  try {
+    await apply(h.client, policy(true));
+    await apply(h.client, ns);
+    await eventually(h.client, np);
+    await apply(h.client, policy(true).replace('name: default-deny\n      namespace', 'name: default-deny-v2\n      namespace'));
+    const old = await eventually(h.client, np, (o) => o.metadata.labels?.['generate.kyverno.io/policy-name'] === undefined, 'released');
+    assert.equal(old.metadata.labels?.['app.kubernetes.io/managed-by'], 'kyverno');
+    await apply(h.client, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a, labels: {netpol: "on", touched: "yes"}}\n');
+    await eventually(h.client, { ...np, name: 'default-deny-v2' });
+    assert.ok(!(await staysGone(h, np)), 'the released object is not pruned');
+  } finally {
+    await h.stop();
+  }
+});
