@@ -1,7 +1,6 @@
 // Evaluations per second of one Namespace CREATE against 50 mixed generate policies, through the engine
 // API directly: PolicyIndex candidates, then evaluateGenerate (match, context, preconditions, plan).
 // One process, one core; no cluster writes. Usage: npm run bench:engine [-- iterations]
-import { performance } from 'node:perf_hooks';
 import { cpus } from 'node:os';
 import type { KubeObject } from '../../src/api/kube.js';
 import { gvkOf } from '../../src/api/kube.js';
@@ -11,6 +10,8 @@ import { evaluateGenerate } from '../../src/engine/generate/evaluate.js';
 import { PolicyIndex } from '../../src/engine/policy-index.js';
 import type { PolicyRequest } from '../../src/engine/request.js';
 import { benchmarkPolicies } from './policies.js';
+import { percentile } from '../local/report.js';
+import { timeCalls } from '../local/timing.js';
 
 const WARMUP = 2_000;
 const iterations = Number(process.argv[2] ?? 20_000);
@@ -50,23 +51,9 @@ async function evaluateOnce(): Promise<number> {
   return planned;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
 async function main(): Promise<void> {
   const targets = await evaluateOnce();
-  for (let i = 0; i < WARMUP; i++) await evaluateOnce();
-  const samples = new Float64Array(iterations);
-  const start = performance.now();
-  for (let i = 0; i < iterations; i++) {
-    const t0 = performance.now();
-    await evaluateOnce();
-    samples[i] = performance.now() - t0;
-  }
-  const elapsedMs = performance.now() - start;
-  samples.sort();
-  const perSecond = (iterations / elapsedMs) * 1000;
+  const { samples, elapsedMs, perSecond } = await timeCalls(evaluateOnce, iterations, WARMUP);
   const us = (ms: number): string => `${(ms * 1000).toFixed(1)} µs`;
   const lines = [
     `policies: 50 (${index.candidates(gvk).length} candidates for ${gvk.kind}), targets planned per evaluation: ${targets}`,

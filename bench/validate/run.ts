@@ -7,7 +7,6 @@
 // holds 5 policies (4 pattern-based controls and one whole-profile `podSecurity` rule); they are cycled,
 // renamed, up to 17 — the size of Kyverno's pod-security library — with the podSecurity policy
 // alternating between the baseline and restricted levels, so every evaluation does the work of 17.
-import { performance } from 'node:perf_hooks';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import type { AdmissionRequest } from '../../src/api/admission.js';
@@ -20,6 +19,8 @@ import { admissionValidate } from '../../src/pipeline/admission.js';
 import { loadPolicyFiles } from '../../src/policy/load.js';
 import { validateDecision } from '../../src/webhook/decisions.js';
 import { corpusDir } from '../../test/support/paths.js';
+import { percentile } from '../local/report.js';
+import { timeCalls } from '../local/timing.js';
 
 const POLICY_COUNT = 17;
 const WARMUP = 2_000;
@@ -89,10 +90,6 @@ const requests: AdmissionRequest[] = Array.from({ length: POOL }, (_, i) => ({
 const user = { userInfo: {}, roles: [], clusterRoles: [] };
 const env: EvalEnv = { now: () => 1_700_000_000_000, random: () => 0.5, lookup: emptyLookup };
 
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
 async function main(): Promise<void> {
   const policies = await loadPolicies();
   const index = new PolicyIndex(policies);
@@ -106,22 +103,13 @@ async function main(): Promise<void> {
     return validateDecision(req, results).allowed;
   };
   if (!(await evaluateOnce())) throw new Error('the benchmark Pod should pass every policy');
-  for (let i = 0; i < WARMUP; i++) await evaluateOnce();
-  const samples = new Float64Array(iterations);
-  const start = performance.now();
-  for (let i = 0; i < iterations; i++) {
-    const t0 = performance.now();
-    await evaluateOnce();
-    samples[i] = performance.now() - t0;
-  }
-  const elapsedMs = performance.now() - start;
-  samples.sort();
+  const { samples, elapsedMs, perSecond } = await timeCalls(evaluateOnce, iterations, WARMUP);
   const us = (ms: number): string => `${(ms * 1000).toFixed(1)} µs`;
   process.stdout.write(
     [
       `policies: ${policies.length} (${index.candidates({ group: '', version: 'v1', kind: 'Pod' }).length} candidates for Pod), rules evaluated per request: ${rules}`,
       `iterations: ${iterations} (after ${WARMUP} warm-up), total ${elapsedMs.toFixed(0)} ms`,
-      `evaluations/s: ${((iterations / elapsedMs) * 1000).toFixed(0)}`,
+      `evaluations/s: ${perSecond.toFixed(0)}`,
       `per evaluation: p50 ${us(percentile(samples, 50))}, p99 ${us(percentile(samples, 99))}`,
       `node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'}`,
     ].join('\n') + '\n',
