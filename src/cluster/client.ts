@@ -101,6 +101,26 @@ export interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
+/** One request to authorize, as a SubjectAccessReview's resourceAttributes names it. */
+export interface AccessAttributes {
+  /** get, list, watch, create, update, patch, delete... */
+  verb: string;
+  /** '' for the core group. */
+  group: string;
+  /** The plural resource ("configmaps"), from discovery. */
+  resource: string;
+  subresource?: string;
+  /** Omit (or '') for cluster-wide: every namespace, or a cluster-scoped resource. */
+  namespace?: string;
+  name?: string;
+}
+
+export interface AccessDecision {
+  allowed: boolean;
+  /** Why, when the authorizer says (often empty on a plain RBAC denial). */
+  reason?: string;
+}
+
 /** A JSON patch (RFC 6902) is an array of operations; the other patch types are objects. */
 export type PatchBody = JsonValue;
 
@@ -136,4 +156,9 @@ export interface ClusterClient {
   resolveResource(group: string, version: string, resource: string): Promise<ResourceInfo | undefined>;
   /** Every served resource (all groups and versions). */
   resources(): Promise<ResourceInfo[]>;
+  /**
+   * "May I (this client's identity) do this?" (a SelfSubjectAccessReview). Optional: callers treat
+   * a client without it as unable to tell, and skip the check.
+   */
+  reviewAccess?(attrs: AccessAttributes): Promise<AccessDecision>;
 }

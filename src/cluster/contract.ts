@@ -49,6 +49,15 @@ export function runClusterContract(
     runReadContract(ctx);
     runWatchContract(ctx);
     runDeletionContract(ctx, (ns) => created.push(ns));
+    runAccessContract(ctx);
+  });
+}
+
+function runAccessContract(ctx: ContractContext): void {
+  void it('reviewAccess answers for the client itself: it may do what this suite does', async () => {
+    assert.equal(typeof ctx.client.reviewAccess, 'function', 'the client reviews access');
+    const decision = await ctx.client.reviewAccess?.({ verb: 'create', group: '', resource: 'configmaps', namespace: ctx.ns });
+    assert.equal(decision?.allowed, true, decision?.reason);
   });
 }
 

@@ -50,8 +50,8 @@ const POLICY_KINDS = [
   { apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy' },
   { apiVersion: 'kyverno.io/v1', kind: 'Policy' },
 ];
-/** A CREATE seen at admission may not be persisted yet; look again a few times before giving up. */
-const CREATE_RETRIES = 5;
+/** A CREATE or DELETE seen at admission may not be stored yet; look again a few times before giving up. */
+const ADMISSION_RETRIES = 5;
 /** How long a policy change waits for new informers to sync before it is reported Ready anyway. */
 const SYNC_WAIT_MS = 5000;
 
@@ -188,7 +188,7 @@ export class GenerateController {
     const prev = this.intents.get(k);
     this.intents.set(k, {
       force: intent.force || (prev?.force ?? false),
-      admission: intent.admission ?? prev?.admission,
+      admission: mergeAdmission(prev?.admission, intent.admission),
       attempts: prev?.attempts ?? 0,
     });
     if (delayMs > 0) this.queue.addAfter(k, delayMs);
@@ -201,12 +201,8 @@ export class GenerateController {
     const key = decodeKey(k);
     const started = this.o.clock.now();
     try {
-      if (
-        intent.admission?.operation === 'CREATE' &&
-        intent.attempts < CREATE_RETRIES &&
-        !(await this.exists(key))
-      ) {
-        // Admission runs before the object is stored: try again shortly, keeping what admission said.
+      if (intent.attempts < ADMISSION_RETRIES && !(await this.admissionTookEffect(key, intent.admission))) {
+        // Admission runs before the change is stored: try again shortly, keeping what admission said.
         this.intents.set(k, { ...intent, attempts: intent.attempts + 1 });
         this.queue.addAfter(k, 200 * (intent.attempts + 1));
         return;
@@ -219,7 +215,7 @@ export class GenerateController {
       const again = this.intents.get(k);
       this.intents.set(k, {
         force: intent.force || (again?.force ?? false),
-        admission: again?.admission ?? intent.admission,
+        admission: mergeAdmission(intent.admission, again?.admission),
         attempts: intent.attempts,
       });
       this.stats.failed(key);
@@ -251,20 +247,34 @@ export class GenerateController {
     }
   }
 
-  private async exists(key: GenerateKey): Promise<boolean> {
+  /**
+   * Whether the change an admission request announced is visible yet: a created trigger exists; a
+   * deleted one is gone or terminating (only for the webhook's account, which knows who deleted it:
+   * the deletion is then judged with that requester, not as an anonymous watch event).
+   */
+  private async admissionTookEffect(key: GenerateKey, admission: AdmissionInfo | undefined): Promise<boolean> {
+    if (admission?.operation === 'CREATE') return (await this.liveTrigger(key)) !== undefined;
+    if (admission?.operation === 'DELETE' && admission.user) {
+      const live = await this.liveTrigger(key);
+      return live === undefined || live.metadata.deletionTimestamp !== undefined;
+    }
+    return true;
+  }
+
+  private async liveTrigger(key: GenerateKey): Promise<KubeObject | undefined> {
     const t = key.trigger;
     const inf = this.triggerInformers.get(`${t.apiVersion}|${t.kind}`);
-    if (inf?.get(t.namespace ? `${t.namespace}/${t.name}` : t.name)) return true;
+    const cached = inf?.get(t.namespace ? `${t.namespace}/${t.name}` : t.name);
+    if (cached) return cached;
     try {
-      await this.o.cluster.get({
+      return await this.o.cluster.get({
         apiVersion: t.apiVersion,
         kind: t.kind,
         namespace: t.namespace || undefined,
         name: t.name,
       });
-      return true;
     } catch {
-      return false;
+      return undefined;
     }
   }
 
@@ -512,4 +522,14 @@ function kindFits(selector: string, gvk: GroupVersionKind): boolean {
   if (!s.valid || s.subresource) return false;
   const wild = (p: string, v: string): boolean => p === '' || p === '*' || p === v;
   return wild(s.group, gvk.group) && wild(s.version, gvk.version) && (s.kind === '*' || s.kind === gvk.kind);
+}
+
+/**
+ * The webhook's account of a change carries who made it; the informer's account of the same change
+ * arrives later and does not. Keep the richer one, so the watch event never erases the requester.
+ */
+function mergeAdmission(prev: AdmissionInfo | undefined, next: AdmissionInfo | undefined): AdmissionInfo | undefined {
+  if (!next) return prev;
+  if (prev?.user && !next.user) return prev;
+  return next;
 }

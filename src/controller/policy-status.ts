@@ -1,12 +1,15 @@
 // Writes a policy's status the way Kyverno does, so tools (and Kyverno's conformance tests) that wait
 // for `status.conditions[type=Ready]` work: True/Succeeded once Sprout acts on the policy, False/Failed
-// with the validation problems when it does not.
+// with the validation problems when it does not, or with the permissions Sprout lacks to manage what
+// the policy generates (the check the policy webhook makes, for policies that arrived while it was down).
 import type { KubeObject } from '../api/kube.js';
 import type { KyvernoPolicy } from '../api/policy.js';
 import type { ClusterClient } from '../cluster/client.js';
 import { ConflictError, NotFoundError } from '../cluster/errors.js';
+import { checkGeneratePermissions } from '../pipeline/generate-permissions.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import type { PolicyProblem } from '../policy/problems.js';
 import type { PolicyChange } from './policy-store.js';
 
 export class PolicyStatusWriter {
@@ -16,13 +19,27 @@ export class PolicyStatusWriter {
     private readonly log: Logger,
   ) {}
 
-  async write(change: PolicyChange): Promise<void> {
+  /** Writes for one policy run in order: a slow permission check must not let an older status win. */
+  private readonly pending = new Map<string, Promise<void>>();
+
+  write(change: PolicyChange): Promise<void> {
+    const previous = this.pending.get(change.key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.writeNow(change));
+    this.pending.set(change.key, next);
+    next
+      .finally(() => {
+        if (this.pending.get(change.key) === next) this.pending.delete(change.key);
+      })
+      .catch(() => undefined);
+    return next;
+  }
+
+  private async writeNow(change: PolicyChange): Promise<void> {
     const obj = change.object;
     if (!obj) return;
-    const ready = change.after !== undefined;
-    const message = ready
-      ? 'Ready'
-      : (change.problems ?? []).map((p) => `${p.path}: ${p.message}`).join('; ') || 'Not Ready';
+    const problems = change.after ? await this.permissionProblems(change) : (change.problems ?? []);
+    const ready = change.after !== undefined && problems.length === 0;
+    const message = ready ? 'Ready' : problems.map((p) => `${p.path}: ${p.message}`).join('; ') || 'Not Ready';
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
         const live = await this.cluster.get({
@@ -42,6 +59,17 @@ export class PolicyStatusWriter {
           return;
         }
       }
+    }
+  }
+
+  private async permissionProblems(change: PolicyChange): Promise<PolicyProblem[]> {
+    if (!change.after) return [];
+    try {
+      return await checkGeneratePermissions(change.after, this.cluster);
+    } catch (e) {
+      // Not knowing is no reason to call the policy broken; the next change asks again.
+      this.log.warn({ err: e, policy: change.key }, 'could not check generate permissions');
+      return [];
     }
   }
 }

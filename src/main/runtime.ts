@@ -13,6 +13,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { Metrics } from '../platform/metrics.js';
 import { builtinScopeOf } from '../policy/builtin-scopes.js';
+import { RequesterRoleCache } from '../controller/requester-roles.js';
 import { applyConfigurations, desiredConfigurations } from '../webhook/configurations.js';
 import type { WebhookTarget } from '../webhook/configurations.js';
 import { admissionRoutes } from '../webhook/handlers.js';
@@ -74,6 +75,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     onPolicyChange: (listener) => controller.onPolicyChange(listener),
     resyncPeriodMs: o.resyncPeriodMs,
   });
+  // Every replica answers admission, so every replica knows who holds which role.
+  const roleCache = new RequesterRoleCache({ cluster: o.cluster, clock: o.clock, logger: log });
   const env = { now: () => o.clock.now(), random: () => Math.random(), lookup: clusterLookup(o.cluster) };
   const tls = o.tls ?? generatedTls(o.webhook.hosts);
   const server = new WebhookServer({
@@ -86,6 +89,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       policies: controller.policies,
       env,
       namespaceLabels: (ns) => reports.namespaceLabels(ns),
+      rolesOf: (req) => Promise.resolve(roleCache.rolesOf(req.userInfo)),
+      access: o.cluster,
       reports,
     }),
     logger: log,
@@ -131,6 +136,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         },
       })
     : Promise.all([controller.run(abort.signal), reports.run(abort.signal)]);
+  const rolesWatch = roleCache.run(abort.signal);
   const ready = (async () => {
     while (!o.leaderElection && !controller.hasSynced() && !abort.signal.aborted)
       await o.clock.sleep(20, abort.signal);
@@ -146,6 +152,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       await server.close();
       abort.abort();
       await running;
+      await rolesWatch;
     },
   };
 }

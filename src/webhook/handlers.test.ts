@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import type { AdmissionRequest, AdmissionResponse } from '../api/admission.js';
 import type { KubeObject } from '../api/kube.js';
 import type { KyvernoPolicy, Rule } from '../api/policy.js';
+import { MemoryCluster } from '../cluster/memory/index.js';
 import { emptyLookup } from '../engine/env.js';
 import type { PolicyValidation } from '../pipeline/admission.js';
+import { PERMISSION_HINT } from '../pipeline/generate-permissions.js';
 import { admissionRoutes } from './handlers.js';
 import type { HandlerDeps } from './handlers.js';
 
@@ -168,4 +170,75 @@ test('allowed results go to reports and generate; denied and dry-run ones do not
 test('spec.admission: false keeps a policy out of admission', async () => {
   const call = routes([policy('bg-only', [requireTeam], { validationFailureAction: 'Enforce', admission: false })]);
   assert.deepEqual(await call('/validate', request(pod())), { uid: 'u-1', allowed: true });
+});
+
+// /policy-validate and Sprout's own permissions (a SelfSubjectAccessReview per verb, like Kyverno).
+const npPolicy = (kind: 'ClusterPolicy' | 'Policy', namespace: string): KubeObject => ({
+  apiVersion: 'kyverno.io/v1',
+  kind,
+  metadata: kind === 'Policy' ? { name: 'np', namespace: 'team' } : { name: 'np' },
+  spec: {
+    rules: [
+      {
+        name: 'default-deny',
+        match: { any: [{ resources: { kinds: ['ConfigMap'] } }] },
+        generate: {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          name: 'default-deny',
+          namespace,
+          synchronize: true,
+          data: { spec: { podSelector: {} } },
+        },
+      },
+    ],
+  },
+});
+
+function policyRequest(object: KubeObject, operation: AdmissionRequest['operation'] = 'CREATE'): AdmissionRequest {
+  return request(object, {
+    kind: { group: 'kyverno.io', version: 'v1', kind: object.kind },
+    resource: { group: 'kyverno.io', version: 'v1', resource: object.kind === 'Policy' ? 'policies' : 'clusterpolicies' },
+    operation,
+  });
+}
+
+test('/policy-validate refuses a generate policy whose targets Sprout may not manage, naming what is missing', async () => {
+  const cluster = new MemoryCluster();
+  const validate = admissionRoutes({ access: cluster })['/policy-validate'];
+  assert.ok(validate);
+  const allowed = await validate(policyRequest(npPolicy('ClusterPolicy', 'team')));
+  assert.equal(allowed.allowed, true);
+
+  cluster.denyAccess({ group: 'networking.k8s.io', resource: 'networkpolicies', verb: 'delete', namespace: 'team' });
+  const refused = await validate(policyRequest(npPolicy('ClusterPolicy', 'team')));
+  assert.equal(refused.allowed, false);
+  assert.equal(
+    refused.status?.message,
+    `policy np cannot be applied: spec.rules[0].generate: Sprout's service account lacks permission to delete networkpolicies.networking.k8s.io in namespace "team"; ${PERMISSION_HINT}`,
+  );
+  // Other namespaces are unaffected; deleting a policy needs nothing.
+  assert.equal((await validate(policyRequest(npPolicy('ClusterPolicy', 'elsewhere')))).allowed, true);
+  assert.equal((await validate(policyRequest(npPolicy('ClusterPolicy', 'team'), 'DELETE'))).allowed, true);
+});
+
+test('/policy-validate: no access port, no permission check; a failing review refuses', async () => {
+  const cluster = new MemoryCluster();
+  cluster.denyAccess({});
+  const unchecked = admissionRoutes({})['/policy-validate'];
+  assert.equal((await unchecked?.(policyRequest(npPolicy('ClusterPolicy', 'team'))))?.allowed, true);
+  const failing = admissionRoutes({
+    access: { resolveKind: (r) => cluster.resolveKind(r), reviewAccess: () => Promise.reject(new Error('timeout')) },
+  })['/policy-validate'];
+  const answer = await failing?.(policyRequest(npPolicy('ClusterPolicy', 'team')));
+  assert.equal(answer?.allowed, false);
+  assert.equal(answer?.status?.message, "policy np: could not check Sprout's permissions: timeout");
+});
+
+test('/policy-validate: a namespaced Policy generates only into its own namespace', async () => {
+  const validate = admissionRoutes({ access: new MemoryCluster() })['/policy-validate'];
+  assert.equal((await validate?.(policyRequest(npPolicy('Policy', 'team'))))?.allowed, true);
+  const outside = await validate?.(policyRequest(npPolicy('Policy', 'other')));
+  assert.equal(outside?.allowed, false);
+  assert.match(outside?.status?.message ?? '', /spec\.rules\[0\]\.generate\.namespace: a namespaced Policy can only generate into its own namespace "team", not "other"/);
 });

@@ -4,9 +4,12 @@
 // /mutate answers the mutate rules' combined JSONPatch.
 import type { AdmissionRequest, AdmissionResponse, RequestUser } from '../api/admission.js';
 import type { JsonValue } from '../api/json.js';
+import type { KyvernoPolicy } from '../api/policy.js';
 import type { EvalEnv } from '../engine/env.js';
 import type { PolicySource, PolicyValidation } from '../pipeline/admission.js';
 import { admissionMutate, admissionValidate } from '../pipeline/admission.js';
+import type { AccessPort } from '../pipeline/generate-permissions.js';
+import { checkGeneratePermissions } from '../pipeline/generate-permissions.js';
 import type { ScopeOracle } from '../policy/builtin-scopes.js';
 import { validatePolicy } from '../policy/validate.js';
 import { mutateDecision, validateDecision } from './decisions.js';
@@ -32,6 +35,8 @@ export interface HandlerDeps {
   scopeOf?: ScopeOracle;
   /** Roles and cluster roles bound to the requester ("ns:name"), for rules that match on them. */
   rolesOf?: (req: AdmissionRequest) => Promise<{ roles: string[]; clusterRoles: string[] }>;
+  /** Where Sprout asks whether it may manage a generate policy's targets (its own cluster client). */
+  access?: AccessPort;
 }
 
 const NO_ROLES = { roles: [], clusterRoles: [] };
@@ -62,21 +67,50 @@ export function admissionRoutes(deps: HandlerDeps): WebhookRoutes {
       const mutation = await admissionMutate(req, await userOf(req), engine);
       return mutateDecision(req, mutation);
     },
-    '/policy-validate': (req) => Promise.resolve(validatePolicyRequest(req, deps.scopeOf)),
+    '/policy-validate': (req) => validatePolicyAdmission(req, deps),
   };
+}
+
+/**
+ * /policy-validate: the checks of validatePolicyRequest, then (for a valid policy with generate
+ * rules) whether Sprout may manage what it generates, as Kyverno checks with SubjectAccessReviews.
+ */
+export async function validatePolicyAdmission(
+  req: AdmissionRequest,
+  deps: Pick<HandlerDeps, 'scopeOf' | 'access'>,
+): Promise<AdmissionResponse> {
+  const { response, policy } = checkPolicyRequest(req, deps.scopeOf);
+  if (!response.allowed || !policy || !deps.access) return response;
+  const name = policy.metadata.name;
+  try {
+    const problems = await checkGeneratePermissions(policy, deps.access);
+    if (problems.length === 0) return response;
+    const message = `policy ${name} cannot be applied: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`;
+    return { ...response, ...deny(req.uid, message) };
+  } catch (e) {
+    // Kyverno refuses too when it cannot ask: admitting would defer the failure to every trigger.
+    return { ...response, ...deny(req.uid, `policy ${name}: could not check Sprout's permissions: ${e instanceof Error ? e.message : String(e)}`) };
+  }
 }
 
 /** Rejects an invalid ClusterPolicy/Policy at `kubectl apply`, with the same messages as the CLI. */
 export function validatePolicyRequest(req: AdmissionRequest, scopeOf?: ScopeOracle): AdmissionResponse {
-  if (req.operation === 'DELETE' || !req.object) return allow(req.uid);
+  return checkPolicyRequest(req, scopeOf).response;
+}
+
+function checkPolicyRequest(
+  req: AdmissionRequest,
+  scopeOf?: ScopeOracle,
+): { response: AdmissionResponse; policy?: KyvernoPolicy } {
+  if (req.operation === 'DELETE' || !req.object) return { response: allow(req.uid) };
   const obj = req.object;
   const name = `${obj.kind}/${obj.metadata.name ?? ''}`;
-  const { problems } = validatePolicy(obj as unknown as JsonValue, name, scopeOf ? { scopeOf } : {});
+  const { policy, problems } = validatePolicy(obj as unknown as JsonValue, name, scopeOf ? { scopeOf } : {});
   const errors = problems.filter((p) => p.severity === 'error');
   const warnings = problems
     .filter((p) => p.severity === 'warning')
     .map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`);
-  if (errors.length === 0) return allow(req.uid, warnings.length > 0 ? { warnings } : {});
+  if (errors.length === 0) return { response: allow(req.uid, warnings.length > 0 ? { warnings } : {}), policy };
   const message = `policy ${obj.metadata.name ?? ''} is invalid: ${errors.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join('; ')}`;
-  return { ...deny(req.uid, message), ...(warnings.length > 0 ? { warnings } : {}) };
+  return { response: { ...deny(req.uid, message), ...(warnings.length > 0 ? { warnings } : {}) } };
 }

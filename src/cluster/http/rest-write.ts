@@ -5,6 +5,7 @@ import { isJsonObject } from '../../api/json.js';
 import type { KubeObject } from '../../api/kube.js';
 import type { ObjectRef } from '../client.js';
 import { badRequest, resourceNotFound } from '../errors.js';
+import { REVIEW_KINDS } from '../memory/index.js';
 import { admissionAttrs } from './admission-attrs.js';
 import { decodeObject, readBody } from './body.js';
 import type { Call } from './rest-context.js';
@@ -53,21 +54,28 @@ export async function handleCreate(call: Call): Promise<void> {
   if (call.info.subresource !== '' || call.info.name !== '') throw resourceNotFound();
   if (call.resource.namespaced && call.info.namespace === '') throw resourceNotFound();
   let obj = applyCreateDefaults(await readObject(call));
+  // Access reviews are questions, not objects: answered for whoever asked, and never admitted or stored.
+  if (call.resource.group === 'authorization.k8s.io' && REVIEW_KINDS.has(call.resource.kind)) {
+    return sendObject(call, 201, call.state.cluster.answerAccessReview(obj, call.user));
+  }
   const dryRun = dryRunOf(call);
   const fieldManager = query(call, 'fieldManager');
   const { cluster, admission } = call.state;
+  let uidSeen: string | undefined;
   if (await admission.active()) {
     const attrs = admissionAttrs(call, 'CREATE', { object: obj, name: obj.metadata.name ?? '' }, { kind: 'CreateOptions', dryRun });
     const mutated = await admission.mutate(attrs);
     call.warnings.push(...mutated.warnings);
     obj = mutated.object ?? obj;
     const proposed = await cluster.create(obj, { dryRun: true, fieldManager });
-    const validated = await admission.validate({ ...attrs, object: obj, name: proposed.metadata.name ?? '' }, () => Promise.resolve(proposed));
+    // The name generateName produced and the uid are the ones the webhooks see and the object keeps.
+    const { name, uid, creationTimestamp } = proposed.metadata;
+    obj = { ...obj, metadata: { ...obj.metadata, name, uid, creationTimestamp } };
+    const validated = await admission.validate({ ...attrs, object: obj, name: name ?? '' }, () => Promise.resolve(proposed));
     call.warnings.push(...validated.warnings);
-    // The name generateName produced is the one the webhooks saw.
-    obj = { ...obj, metadata: { ...obj.metadata, name: proposed.metadata.name } };
+    uidSeen = uid;
   }
-  await sendObject(call, 201, await cluster.create(obj, { dryRun, fieldManager }));
+  await sendObject(call, 201, await cluster.create(obj, { dryRun, fieldManager, uid: uidSeen }));
 }
 
 export async function handleUpdate(call: Call): Promise<void> {

@@ -4,6 +4,8 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../api/kube.js';
 import type {
+  AccessAttributes,
+  AccessDecision,
   ClusterClient,
   DeleteOptions,
   ListOptions,
@@ -267,5 +269,29 @@ export class KubeClient implements ClusterClient {
 
   resources(): Promise<ResourceInfo[]> {
     return this.discovery.resources();
+  }
+
+  /** A SelfSubjectAccessReview: the server answers for whoever this client authenticates as. */
+  async reviewAccess(attrs: AccessAttributes): Promise<AccessDecision> {
+    const resourceAttributes: Record<string, string> = { verb: attrs.verb, group: attrs.group, resource: attrs.resource };
+    if (attrs.subresource) resourceAttributes.subresource = attrs.subresource;
+    if (attrs.namespace) resourceAttributes.namespace = attrs.namespace;
+    if (attrs.name) resourceAttributes.name = attrs.name;
+    const review = {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes },
+    };
+    const body = (await this.send({
+      method: 'POST',
+      path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      body: JSON.stringify(review),
+      // Asking is free of side effects, so a lost answer may be asked again.
+      safe: true,
+    })) as { status?: { allowed?: unknown; denied?: unknown; reason?: unknown } } | null;
+    const status = body?.status ?? {};
+    const decision: AccessDecision = { allowed: status.allowed === true && status.denied !== true };
+    if (typeof status.reason === 'string' && status.reason !== '') decision.reason = status.reason;
+    return decision;
   }
 }

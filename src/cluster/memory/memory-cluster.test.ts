@@ -352,3 +352,19 @@ it('a Secret written with stringData is stored with base64 data and type Opaque,
   assert.equal(u['type'], 'kubernetes.io/basic-auth');
   assert.deepEqual(u['data'], { password: 'eA==' });
 });
+
+it('User and Group subjects of a binding get the RBAC apiGroup, as the API server defaults them', async () => {
+  const c = new MemoryCluster();
+  const b = await c.create({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'b' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+    subjects: [{ kind: 'User', name: 'nancy' }, { kind: 'Group', name: 'devs' }, { kind: 'ServiceAccount', name: 'sa', namespace: 'default' }],
+  });
+  assert.deepEqual(b['subjects'], [
+    { kind: 'User', name: 'nancy', apiGroup: 'rbac.authorization.k8s.io' },
+    { kind: 'Group', name: 'devs', apiGroup: 'rbac.authorization.k8s.io' },
+    { kind: 'ServiceAccount', name: 'sa', namespace: 'default' },
+  ]);
+});

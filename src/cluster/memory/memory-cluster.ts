@@ -2,9 +2,12 @@
 // way in and out; every write gets the next resourceVersion; deletion, garbage collection and
 // namespace/CRD cleanup settle before the call returns.
 import { randomUUID } from 'node:crypto';
+import type { UserInfo } from '../../api/admission.js';
 import type { KubeObject } from '../../api/kube.js';
 import { parseApiVersion } from '../../api/kube.js';
 import type {
+  AccessAttributes,
+  AccessDecision,
   ClusterClient,
   DeleteOptions,
   ListOptions,
@@ -30,12 +33,15 @@ import {
   resourceNotFound,
 } from '../errors.js';
 import { cloneJson, jsonEqual } from '../json-util.js';
+import type { AccessDenial, AccessOptions } from './access.js';
+import { AccessControl, REVIEW_KINDS } from './access.js';
 import type { ServedResource } from './builtin-resources.js';
 import { Core, tableOf } from './core.js';
 import { establishedStatus, sproutCrdObjects, validateCrd } from './crds.js';
 import { Discovery, publicInfo } from './discovery.js';
 import type { PersistedState, WriteJournal } from './journal.js';
 import { Lifecycle } from './lifecycle.js';
+import { bootstrapRbacObjects } from './bootstrap-rbac.js';
 import { applyServerDefaults, generatedName, specChanged, validateLabelsAndAnnotations, nameRuleFor, validateName } from './object-meta.js';
 import { applyPatch, checkApplyConfig, initialManagedFields } from './patching.js';
 import { listObjects, render, startWatch } from './reads.js';
@@ -53,6 +59,8 @@ export interface MemoryClusterOptions {
   namespaces?: string[];
   /** Install Sprout's CRDs (kyverno.io, wgpolicyk8s.io). Default true. */
   sproutCrds?: boolean;
+  /** Seed the default ClusterRoles (cluster-admin, admin, edit, view) and the system:masters binding. Default true. */
+  bootstrapRbac?: boolean;
   /**
    * Persistence: sees every committed change, and every call that wrote (or read) resolves only
    * after `journal.sync()`, so an acknowledged write survives a crash.
@@ -60,6 +68,8 @@ export interface MemoryClusterOptions {
   journal?: WriteJournal;
   /** Start from this persisted state instead of the default namespaces and CRDs. */
   restore?: PersistedState;
+  /** Authorization: default everyone may do everything; see AccessOptions for RBAC. */
+  access?: AccessOptions;
 }
 
 const gr = (res: ServedResource): { group: string; resource: string } => ({
@@ -71,9 +81,16 @@ export class MemoryCluster implements ClusterClient {
   private readonly core: Core;
   private readonly lifecycle: Lifecycle;
   private readonly journal: WriteJournal | undefined;
+  private readonly access: AccessControl;
 
   constructor(options: MemoryClusterOptions = {}) {
     this.journal = options.journal;
+    this.access = new AccessControl(options.access ?? {}, () => ({
+      roles: this.stored('rbac.authorization.k8s.io/roles'),
+      clusterRoles: this.stored('rbac.authorization.k8s.io/clusterroles'),
+      roleBindings: this.stored('rbac.authorization.k8s.io/rolebindings'),
+      clusterRoleBindings: this.stored('rbac.authorization.k8s.io/clusterrolebindings'),
+    }));
     this.core = new Core(new ObjectStore(), new WatchHub(options.watchHistory ?? 10_000), new Discovery(), {
       clock: options.clock ?? (() => new Date()),
       newUid: options.newUid ?? randomUUID,
@@ -90,6 +107,7 @@ export class MemoryCluster implements ClusterClient {
       this.createSync({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, {});
     }
     if (options.sproutCrds !== false) for (const crd of sproutCrdObjects()) this.createSync(crd, {});
+    if (options.bootstrapRbac !== false) for (const o of bootstrapRbacObjects()) this.createSync(o, {});
   }
 
   /** Sends a BOOKMARK with the current resourceVersion to watchers that allow them. */
@@ -149,21 +167,28 @@ export class MemoryCluster implements ClusterClient {
     return run(() => startWatch(this.core, this.resolve(ref), options, onEvent, signal));
   }
 
-  create(obj: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
+  /**
+   * `uid`: the API server assigns the uid before validating admission, so webhooks see the uid the
+   * object is stored with; the embedded server passes back the one its dry run produced.
+   */
+  create(obj: KubeObject, options: WriteOptions & { uid?: string } = {}): Promise<KubeObject> {
     return this.durable(() => this.createSync(obj, options));
   }
 
   private createSync(
     input: KubeObject,
-    options: WriteOptions & { managedFields?: KubeObject['metadata']['managedFields'] },
+    options: WriteOptions & { managedFields?: KubeObject['metadata']['managedFields']; uid?: string },
   ): KubeObject {
     const res = this.resolve(input);
     const obj = cloneJson(input);
     const meta = obj.metadata ?? {};
     obj.metadata = meta;
-    // Review kinds (SubjectAccessReview...) are answered, never stored; this server authorizes everything.
-    if (res.verbs.length === 1 && res.verbs[0] === 'create')
+    // Review kinds (SubjectAccessReview...) are answered, never stored; asked through the port, the
+    // requester is this client's own identity.
+    if (res.verbs.length === 1 && res.verbs[0] === 'create') {
+      if (REVIEW_KINDS.has(res.kind)) return render(this.access.answer(obj, this.access.identity), res);
       return render({ ...obj, status: { allowed: true } }, res);
+    }
     if (res.namespaced) meta.namespace = this.namespaceFor(res, meta.namespace);
     else delete meta.namespace;
     if (
@@ -207,7 +232,7 @@ export class MemoryCluster implements ClusterClient {
       }
     }
     if (this.core.get(res, meta.namespace ?? '', name) !== undefined) throw alreadyExists(gr(res), name);
-    meta.uid = this.core.options.newUid();
+    meta.uid = options.uid ?? this.core.options.newUid();
     meta.creationTimestamp = this.core.now();
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
@@ -387,6 +412,30 @@ export class MemoryCluster implements ClusterClient {
 
   resources(): Promise<ResourceInfo[]> {
     return Promise.resolve(this.core.discovery.all().map(publicInfo));
+  }
+
+  /** May this client's identity (MemoryClusterOptions.access.identity) do this? */
+  reviewAccess(attrs: AccessAttributes): Promise<AccessDecision> {
+    return this.reviewAccessFor(this.access.identity, attrs);
+  }
+
+  /** May `user` do this? (The embedded server answers SelfSubjectAccessReviews with it.) */
+  reviewAccessFor(user: UserInfo, attrs: AccessAttributes): Promise<AccessDecision> {
+    return run(() => this.access.review(user, attrs));
+  }
+
+  /** A review object (SubjectAccessReview, SelfSubjectAccessReview...) answered for `requester`, not stored. */
+  answerAccessReview(review: KubeObject, requester: UserInfo): KubeObject {
+    return this.access.answer(cloneJson(review), requester);
+  }
+
+  /** Denies a (verb, group, resource, namespace, user) combination until the returned function is called. */
+  denyAccess(denial: AccessDenial): () => void {
+    return this.access.deny(denial);
+  }
+
+  private stored(table: string): KubeObject[] {
+    return [...this.core.store.ordered(table)].map(([, obj]) => obj);
   }
 
   /**

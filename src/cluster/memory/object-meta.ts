@@ -132,10 +132,28 @@ export function validateLabelsAndAnnotations(obj: KubeObject): FieldError[] {
 
 /**
  * What the real API server does to built-in objects on every write: a Secret's `stringData` is
- * folded into `data` (base64) and dropped, and its `type` defaults to Opaque.
+ * folded into `data` (base64) and dropped, and its `type` defaults to Opaque; a binding's User and
+ * Group subjects get the RBAC apiGroup.
  */
 export function applyServerDefaults(res: { group: string; resource: string }, obj: KubeObject): void {
-  if (res.group !== '' || res.resource !== 'secrets') return;
+  if (res.group === 'rbac.authorization.k8s.io' && BINDINGS.has(res.resource)) defaultSubjects(obj);
+  if (res.group === '' && res.resource === 'secrets') defaultSecret(obj);
+}
+
+const BINDINGS = new Set(['rolebindings', 'clusterrolebindings']);
+
+function defaultSubjects(obj: KubeObject): void {
+  const subjects = (obj as { subjects?: unknown }).subjects;
+  if (!Array.isArray(subjects)) return;
+  for (const s of subjects as unknown[]) {
+    if (typeof s !== 'object' || s === null) continue;
+    const subject = s as { kind?: unknown; apiGroup?: unknown };
+    if (subject.apiGroup !== undefined && subject.apiGroup !== '') continue;
+    if (subject.kind === 'User' || subject.kind === 'Group') subject.apiGroup = 'rbac.authorization.k8s.io';
+  }
+}
+
+function defaultSecret(obj: KubeObject): void {
   const o = obj as KubeObject & { data?: Record<string, string>; stringData?: Record<string, string>; type?: string };
   if (o.stringData && typeof o.stringData === 'object') {
     const data = { ...(o.data ?? {}) };

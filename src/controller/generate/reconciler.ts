@@ -24,6 +24,12 @@ export interface AdmissionInfo {
   oldObject?: KubeObject;
 }
 
+/**
+ * On downstream whose trigger was deleted by a request the rule does not match (Kyverno leaves such
+ * downstream in place): later passes see the trigger gone but must not delete it either.
+ */
+export const KEPT_ANNOTATION = 'generate.sprout.io/kept-after-trigger-deletion';
+
 export interface ReconcileIntent {
   /** Create missing downstream even for rules without synchronize (a trigger event or generateExisting). */
   force: boolean;
@@ -95,8 +101,12 @@ export class GenerateReconciler {
       }
       // A rule that generates on deletion owes its downstream to the trigger being gone.
       if (generatesOnDelete(rule)) return none('skipped', 'downstream of a trigger deleted on purpose');
+      if (sync && !(await this.deletionApplies(policy, rule, intent.admission))) {
+        await this.markKept(key);
+        return none('skipped', 'the deletion request does not match the rule (e.g. excluded by who made it): downstream kept');
+      }
       return sync
-        ? this.deleteDownstream(key, 'trigger deleted')
+        ? this.deleteDownstream(key, 'trigger deleted', (o) => o.metadata.annotations?.[KEPT_ANNOTATION] === undefined)
         : none('skipped', 'trigger deleted; rule does not synchronize');
     }
     const request: PolicyRequest = {
@@ -109,11 +119,18 @@ export class GenerateReconciler {
     const [outcome] = await evaluateGenerate(policy, request, this.deps.env, {
       ruleNames: new Set([rule.name]),
     });
+    // Without the requester, a rule that reads admission-only data cannot be evaluated at all (Kyverno
+    // requires `background: false` for such rules): leave its downstream as the admission made it.
+    const blind = intent.admission?.user === undefined && usesAdmissionOnlyData(rule);
     if (outcome?.status === 'pass') {
       if (!sync && !intent.force) return none('skipped', 'rule does not synchronize; nothing to repair');
       if (!outcome.plan) return none('skipped', outcome.message);
+      if (blind && outcome.plan.errors.length > 0)
+        return none('skipped', `cannot evaluate without the admission request: ${outcome.plan.errors.join('; ')}`);
       return this.apply(rule, outcome.plan, key);
     }
+    if (outcome?.status === 'error' && blind)
+      return none('skipped', `cannot evaluate without the admission request: ${outcome.message}`);
     if (outcome?.status === 'error')
       throw new ReconcileError(`rule ${rule.name}: ${outcome.message}`, trigger);
     if (!sync) return none('skipped', outcome ? outcome.message : 'rule does not apply');
@@ -124,6 +141,32 @@ export class GenerateReconciler {
     if (intent.admission === undefined && usesAdmissionOnlyData(rule))
       return none('skipped', 'cannot re-evaluate admission-only data');
     return this.deleteDownstream(key, outcome ? outcome.message : 'the trigger no longer matches the rule');
+  }
+
+  /**
+   * Kyverno cleans up after a deleted trigger only when the DELETE request itself matches the rule; for
+   * rules that look at the requester (roles, clusterRoles, subjects, userInfo) that depends on who
+   * deleted it. Without the request (a deletion seen only by watch) the deletion applies.
+   */
+  private async deletionApplies(policy: KyvernoPolicy, rule: Rule, admission: AdmissionInfo | undefined): Promise<boolean> {
+    if (admission?.operation !== 'DELETE' || !admission.user || !admission.oldObject || !usesAdmissionOnlyData(rule)) return true;
+    const request: PolicyRequest = { operation: 'DELETE', oldObject: admission.oldObject, user: admission.user };
+    const outcomes = await evaluateGenerate(policy, request, this.deps.env, { ruleNames: new Set([rule.name]) });
+    return outcomes.length > 0;
+  }
+
+  /** Records on the downstream itself that its trigger's deletion did not apply, so no later pass deletes it. */
+  private async markKept(key: GenerateKey): Promise<void> {
+    for (const obj of this.deps.downstream.forTrigger(key.policy, key.rule, key.trigger.uid, key.trigger.name)) {
+      if (obj.metadata.annotations?.[KEPT_ANNOTATION] !== undefined) continue;
+      const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' };
+      try {
+        const kept = await this.deps.cluster.patch(ref, { metadata: { annotations: { [KEPT_ANNOTATION]: 'true' } } }, 'merge');
+        this.deps.downstream.upsert(kept);
+      } catch (e) {
+        if (!(e instanceof NotFoundError)) throw e;
+      }
+    }
   }
 
   private async apply(rule: Rule, plan: GeneratePlan, key?: GenerateKey): Promise<ReconcileResult> {
@@ -154,7 +197,11 @@ export class GenerateReconciler {
     return result;
   }
 
-  private async deleteDownstream(key: GenerateKey, why: string): Promise<ReconcileResult> {
+  private async deleteDownstream(
+    key: GenerateKey,
+    why: string,
+    eligible: (obj: KubeObject) => boolean = () => true,
+  ): Promise<ReconcileResult> {
     let deleted = 0;
     for (const obj of this.deps.downstream.forTrigger(
       key.policy,
@@ -162,7 +209,7 @@ export class GenerateReconciler {
       key.trigger.uid,
       key.trigger.name,
     )) {
-      deleted += await this.deleteObject(obj);
+      if (eligible(obj)) deleted += await this.deleteObject(obj);
     }
     return { action: deleted > 0 ? 'deleted' : 'unchanged', created: 0, updated: 0, deleted, message: why };
   }

@@ -86,6 +86,9 @@ describe('admission webhooks', () => {
     assert.equal(request.name, 'reviewed');
     assert.deepEqual(request.userInfo, { username: 'jane', groups: ['devs', 'qa', 'system:authenticated'] });
     assert.equal(request.object?.metadata.name, 'reviewed');
+    // The uid is assigned before validating admission and kept: a webhook can key work on it.
+    const stored = (await call('GET', '/api/v1/namespaces/default/configmaps/reviewed')).json as { metadata: { uid: string } };
+    assert.equal(request.object?.metadata.uid, stored.metadata.uid);
     assert.equal(request.oldObject, null);
     assert.equal(request.dryRun, false);
     assert.equal(request.options?.kind, 'CreateOptions');
