@@ -74,10 +74,9 @@ const pod: KubeObject = {
   },
 };
 
-// A webhook decodes a new request for every admission; a pool of distinct copies keeps per-request
-// caches honest.
-const POOL = 512;
-const requests: AdmissionRequest[] = Array.from({ length: POOL }, (_, i) => ({
+// A webhook decodes a new request for every admission: every evaluation gets its own request object
+// (warm-up included), so no cache keyed on a request or its resource can carry over between them.
+const requestOf = (i: number): AdmissionRequest => ({
   uid: `uid-${i}`,
   kind: { group: '', version: 'v1', kind: 'Pod' },
   resource: { group: '', version: 'v1', resource: 'pods' },
@@ -86,7 +85,8 @@ const requests: AdmissionRequest[] = Array.from({ length: POOL }, (_, i) => ({
   operation: 'CREATE',
   userInfo: { username: 'system:serviceaccount:shop:deployer', groups: ['system:serviceaccounts'] },
   object: structuredClone(pod),
-}));
+});
+const requests: AdmissionRequest[] = Array.from({ length: WARMUP + iterations + 1 }, (_, i) => requestOf(i));
 const user = { userInfo: {}, roles: [], clusterRoles: [] };
 const env: EvalEnv = { now: () => 1_700_000_000_000, random: () => 0.5, lookup: emptyLookup };
 
@@ -97,8 +97,12 @@ async function main(): Promise<void> {
   let next = 0;
   let rules = 0;
   const evaluateOnce = async (): Promise<boolean> => {
-    const req = requests[next++ % POOL] as AdmissionRequest;
-    const results = await admissionValidate({ ...req, userInfo: { ...req.userInfo } }, { ...user, userInfo: req.userInfo }, deps);
+    const req = requests[next++] as AdmissionRequest;
+    const results = await admissionValidate(
+      { ...req, userInfo: { ...req.userInfo } },
+      { ...user, userInfo: req.userInfo },
+      deps,
+    );
     rules = results.reduce((n, r) => n + r.rules.length, 0);
     return validateDecision(req, results).allowed;
   };

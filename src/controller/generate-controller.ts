@@ -24,10 +24,15 @@ import type { GenerateKey } from './generate/key.js';
 import { decodeKey, encodeKey, triggerRefOf } from './generate/key.js';
 import type { AdmissionInfo, ReconcileIntent } from './generate/reconciler.js';
 import { GenerateReconciler, ReconcileError } from './generate/reconciler.js';
-import { cloneSourceWatches, downstreamKinds } from './generate/rule-traits.js';
+import type { CloneSourceWatch } from './generate/rule-traits.js';
+import { cloneSourceWatches, downstreamKinds, usesAdmissionOnlyData } from './generate/rule-traits.js';
+import { readRecord, recordName, UPDATE_REQUEST } from './generate/admission-record.js';
+import type { AdmissionRecords } from './generate/admission-records.js';
+import { recordId } from './generate/admission-records.js';
 import { EventRecorder } from './events.js';
 import type { PolicyChange } from './policy-store.js';
 import { PolicyStore } from './policy-store.js';
+import { POLICY_KINDS } from './policy-watch.js';
 import { PolicyCleanup } from './policy-cleanup.js';
 import { GenerateMetrics } from './generate-metrics.js';
 import { PolicyStatusWriter } from './policy-status.js';
@@ -44,12 +49,12 @@ export interface GenerateControllerOptions {
   recreateDelayMs?: number;
   /** Random numbers for the random() JMESPath function. */
   random?: () => number;
+  /** Durable admission records (UpdateRequests); without it, admission data lives in memory only. */
+  records?: AdmissionRecords;
+  /** The policies as the webhook sees them, for replicas that are not leading (no informers of their own). */
+  admissionPolicies?: PolicyStore;
 }
 
-const POLICY_KINDS = [
-  { apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy' },
-  { apiVersion: 'kyverno.io/v1', kind: 'Policy' },
-];
 /** A CREATE or DELETE seen at admission may not be stored yet; look again a few times before giving up. */
 const ADMISSION_RETRIES = 5;
 /** How long a policy change waits for new informers to sync before it is reported Ready anyway. */
@@ -129,6 +134,11 @@ export class GenerateController {
     // do not replay (a new policy acts on new triggers only, unless it asks for generateExisting).
     await Promise.all(policyInformers.map((i) => i.waitForSync(signal)));
     await this.policyWork;
+    if (this.o.records && (await this.o.cluster.resolveKind(UPDATE_REQUEST).catch(() => undefined))) {
+      // Records are read after the policies they name are loaded; pending ones replay at start.
+      const records = this.factory.informerFor(UPDATE_REQUEST);
+      records.addHandlers({ onAdd: (o) => this.recordSeen(o), onUpdate: (_o, n) => this.recordSeen(n) });
+    }
     this.namespaces = this.factory.informerFor({ apiVersion: 'v1', kind: 'Namespace' });
     this.watchTriggerKind({ apiVersion: 'v1', kind: 'Namespace' }, this.namespaces);
     this.startupComplete = true;
@@ -159,26 +169,72 @@ export class GenerateController {
    * The admission path: the webhook hands over every request for a kind some generate rule matches.
    * Only keys are queued; generate never blocks or fails admission.
    */
-  handleAdmission(req: AdmissionRequest, user: RequestUser): void {
-    // A replica that is not the leader leaves generation to the one that is.
-    if (req.dryRun || !this.running) return;
+  async handleAdmission(req: AdmissionRequest, user: RequestUser): Promise<void> {
+    if (req.dryRun) return;
     const subject = req.object ?? req.oldObject;
     if (!subject) return;
     const info: AdmissionInfo = { operation: req.operation, user, oldObject: req.oldObject ?? undefined };
-    this.enqueueForTrigger(subject, { force: req.operation !== 'DELETE', admission: info });
+    // Rules that read admission-only data get the request written down first, on every replica:
+    // the leader (this one after a crash, or another) generates from the record.
+    const records = await this.recordAdmission(req, subject, info);
+    // A replica that is not the leader leaves generation to the one that is.
+    if (!this.running) return;
+    this.enqueueForTrigger(subject, { force: req.operation !== 'DELETE', admission: info }, undefined, records);
+  }
+
+  /** Writes one record per policy whose matching rules read admission-only data; key -> record id. */
+  private async recordAdmission(req: AdmissionRequest, subject: KubeObject, info: AdmissionInfo): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const store = this.o.records;
+    if (!store) return out;
+    const gvk = gvkOf(subject);
+    const trigger = triggerRefOf(subject);
+    const policies = this.running ? this.policies : (this.o.admissionPolicies ?? this.policies);
+    for (const policy of policies.candidates(gvk)) {
+      const rules = policy.spec.rules.filter(
+        (r) => r.generate && kindsOf(r.match).some((k) => kindFits(k, gvk)) && usesAdmissionOnlyData(r),
+      );
+      if (rules.length === 0) continue;
+      const key = keyOfPolicy(policy);
+      const name = recordName(req.uid, key);
+      try {
+        await store.write(name, key, rules.map((r) => ({ rule: r.name, trigger })), info);
+      } catch (e) {
+        // Admission goes on: this replica, if leading, still generates from memory.
+        this.log.error({ err: e, policy: key, request: req.uid }, 'could not persist the admission record');
+        continue;
+      }
+      const keys = rules.map((r) => encodeKey({ policy: key, rule: r.name, trigger }));
+      if (this.running) store.track({ namespace: store.namespace, name, ownedBySprout: true }, keys);
+      for (const k of keys) out.set(k, recordId({ namespace: store.namespace, name }));
+    }
+    return out;
+  }
+
+  /** A record seen by watch (written by another replica, before a restart, or by Kyverno). */
+  private recordSeen(obj: KubeObject): void {
+    const store = this.o.records;
+    const rec = readRecord(obj);
+    if (!store || !rec || rec.state !== 'Pending') return;
+    const keys = rec.rules.map((r) => ({ policy: rec.policy, rule: r.rule, trigger: r.trigger }));
+    if (!store.track(rec, keys.map(encodeKey))) return;
+    for (const key of keys) this.enqueue(key, { force: true, admission: rec.admission, records: [recordId(rec)] });
   }
 
   private enqueueForTrigger(
     obj: KubeObject,
     intent: ReconcileIntent,
     onlyRules?: (rule: Rule, policy: KyvernoPolicy) => boolean,
+    records?: Map<string, string>,
   ): void {
     const gvk = gvkOf(obj);
     for (const policy of this.policies.candidates(gvk)) {
       for (const rule of policy.spec.rules) {
         if (!rule.generate || !kindsOf(rule.match).some((k) => kindFits(k, gvk))) continue;
         if (onlyRules && !onlyRules(rule, policy)) continue;
-        this.enqueue({ policy: keyOfPolicy(policy), rule: rule.name, trigger: triggerRefOf(obj) }, intent);
+        const key = { policy: keyOfPolicy(policy), rule: rule.name, trigger: triggerRefOf(obj) };
+        const record = records?.get(encodeKey(key));
+        this.enqueue(key, record ? { ...intent, records: [record] } : intent);
       }
     }
   }
@@ -186,11 +242,7 @@ export class GenerateController {
   private enqueue(key: GenerateKey, intent: ReconcileIntent, delayMs = 0): void {
     const k = encodeKey(key);
     const prev = this.intents.get(k);
-    this.intents.set(k, {
-      force: intent.force || (prev?.force ?? false),
-      admission: mergeAdmission(prev?.admission, intent.admission),
-      attempts: prev?.attempts ?? 0,
-    });
+    this.intents.set(k, { ...mergeIntents(prev, intent), attempts: prev?.attempts ?? 0 });
     if (delayMs > 0) this.queue.addAfter(k, delayMs);
     else this.queue.add(k);
   }
@@ -201,23 +253,29 @@ export class GenerateController {
     const key = decodeKey(k);
     const started = this.o.clock.now();
     try {
-      if (intent.attempts < ADMISSION_RETRIES && !(await this.admissionTookEffect(key, intent.admission))) {
-        // Admission runs before the change is stored: try again shortly, keeping what admission said.
-        this.intents.set(k, { ...intent, attempts: intent.attempts + 1 });
-        this.queue.addAfter(k, 200 * (intent.attempts + 1));
-        return;
+      if (!(await this.admissionTookEffect(key, intent.admission))) {
+        if (intent.attempts < ADMISSION_RETRIES) {
+          // Admission runs before the change is stored: try again shortly, keeping what admission said.
+          this.intents.set(k, { ...mergeIntents(this.intents.get(k), intent), attempts: intent.attempts + 1 });
+          this.queue.addAfter(k, 200 * (intent.attempts + 1));
+          return;
+        }
+        // The created trigger never appeared (the API server rejected the request after the webhook
+        // saw it): nothing of what the record asks for may be generated.
+        if (intent.admission?.operation === 'CREATE' && (intent.records?.length ?? 0) > 0) {
+          const why = `trigger ${key.trigger.kind} ${key.trigger.namespace ? `${key.trigger.namespace}/` : ''}${key.trigger.name} (uid ${key.trigger.uid}) not found: the request may have been rejected`;
+          for (const id of intent.records ?? []) await this.o.records?.fail(id, why);
+          return;
+        }
       }
       const result = await this.reconciler.reconcile(key, intent);
+      for (const id of intent.records ?? []) await this.o.records?.keyDone(id, k);
       this.stats.reconciled(key, result, (this.o.clock.now() - started) / 1000);
       if (result.action !== 'skipped' && result.action !== 'unchanged') this.log.debug({ key: k, ...result }, 'reconciled');
     } catch (e) {
       // Keep the intent for the retry: a failed write is retried, never dropped.
       const again = this.intents.get(k);
-      this.intents.set(k, {
-        force: intent.force || (again?.force ?? false),
-        admission: mergeAdmission(intent.admission, again?.admission),
-        attempts: intent.attempts,
-      });
+      this.intents.set(k, { ...(again ? mergeIntents(intent, again) : intent), attempts: intent.attempts });
       this.stats.failed(key);
       throw e;
     }
@@ -253,7 +311,10 @@ export class GenerateController {
    * the deletion is then judged with that requester, not as an anonymous watch event).
    */
   private async admissionTookEffect(key: GenerateKey, admission: AdmissionInfo | undefined): Promise<boolean> {
-    if (admission?.operation === 'CREATE') return (await this.liveTrigger(key)) !== undefined;
+    if (admission?.operation === 'CREATE') {
+      const live = await this.liveTrigger(key);
+      return live !== undefined && (key.trigger.uid === '' || live.metadata.uid === key.trigger.uid);
+    }
     if (admission?.operation === 'DELETE' && admission.user) {
       const live = await this.liveTrigger(key);
       return live === undefined || live.metadata.deletionTimestamp !== undefined;
@@ -388,7 +449,7 @@ export class GenerateController {
         }
       }
       for (const d of downstreamKinds(rule)) this.watchDownstreamKind(d.apiVersion, d.kind);
-      for (const s of cloneSourceWatches(rule)) this.watchCloneSources(s.apiVersion, s.kind, s.namespace);
+      for (const s of cloneSourceWatches(rule)) this.watchCloneSources(s);
     }
   }
 
@@ -433,11 +494,18 @@ export class GenerateController {
     });
   }
 
-  private watchCloneSources(apiVersion: string, kind: string, namespace: string): void {
-    const id = `s|${apiVersion}|${kind}|${namespace}`;
+  private watchCloneSources(w: CloneSourceWatch): void {
+    const { apiVersion, kind, namespace } = w;
+    const labelled = w.labelled === true;
+    const id = `s|${apiVersion}|${kind}|${namespace}|${labelled}`;
     if (this.watched.has(id)) return;
     this.watched.add(id);
-    const inf = this.factory.informerFor({ apiVersion, kind, namespace: namespace || undefined });
+    const inf = this.factory.informerFor({
+      apiVersion,
+      kind,
+      namespace: namespace || undefined,
+      labelSelector: labelled ? LABEL.cloneSource : undefined,
+    });
     const changed = (src: KubeObject): void => {
       // Copies follow their source; rules that clone it get a chance to create copies it now allows.
       for (const copy of this.downstream.copiesOf(src))
@@ -445,7 +513,9 @@ export class GenerateController {
       for (const policy of this.policies.all()) {
         for (const rule of policy.spec.rules) {
           if (!rule.generate?.synchronize) continue;
-          if (!cloneSourceWatches(rule).some((w) => w.kind === kind && w.namespace === namespace)) continue;
+          const same = (o: CloneSourceWatch): boolean =>
+            o.kind === kind && o.namespace === namespace && (o.labelled === true) === labelled;
+          if (!cloneSourceWatches(rule).some(same)) continue;
           for (const t of this.triggersOf(rule))
             this.enqueue(
               { policy: keyOfPolicy(policy), rule: rule.name, trigger: triggerRefOf(t) },
@@ -528,6 +598,16 @@ function kindFits(selector: string, gvk: GroupVersionKind): boolean {
  * The webhook's account of a change carries who made it; the informer's account of the same change
  * arrives later and does not. Keep the richer one, so the watch event never erases the requester.
  */
+/** Two reasons to reconcile one key: either may force creation; records from both are retired. */
+function mergeIntents(a: ReconcileIntent | undefined, b: ReconcileIntent): ReconcileIntent {
+  const records = [...new Set([...(a?.records ?? []), ...(b.records ?? [])])];
+  return {
+    force: b.force || (a?.force ?? false),
+    admission: mergeAdmission(a?.admission, b.admission),
+    ...(records.length > 0 ? { records } : {}),
+  };
+}
+
 function mergeAdmission(prev: AdmissionInfo | undefined, next: AdmissionInfo | undefined): AdmissionInfo | undefined {
   if (!next) return prev;
   if (prev?.user && !next.user) return prev;

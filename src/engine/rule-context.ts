@@ -124,6 +124,10 @@ class LenientEvalContext extends EvalContext {
       return '';
     }
   }
+
+  override evaluateOrMissing(compiled: CompiledExpression): JsonValue {
+    return this.evaluate(compiled);
+  }
 }
 
 /** A foreach `list`: a JMESPath expression (variables allowed); a non-list result is one element. */

@@ -19,6 +19,8 @@ export interface LocalStackOptions {
   clock?: Clock;
   resyncPeriodMs?: number;
   workers?: number;
+  /** Sprout's namespace (its records, leases, events); default `sprout`. */
+  namespace?: string;
 }
 
 export interface LocalStack {
@@ -29,8 +31,9 @@ export interface LocalStack {
 
 export async function startLocalStack(o: LocalStackOptions = {}): Promise<LocalStack> {
   const server = await startLocalServer(o.server ?? {});
+  const namespace = o.namespace ?? SPROUT_NAMESPACE;
   try {
-    await server.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: SPROUT_NAMESPACE } });
+    await server.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   } catch (e) {
     if (!(e instanceof AlreadyExistsError)) throw e;
   }
@@ -38,7 +41,7 @@ export async function startLocalStack(o: LocalStackOptions = {}): Promise<LocalS
     cluster: server.cluster,
     clock: o.clock ?? systemClock,
     logger: o.logger ?? createLogger({ level: 'warn' }),
-    namespace: SPROUT_NAMESPACE,
+    namespace,
     webhook: { host: '127.0.0.1', port: 0, endpoint: (p) => ({ url: `https://127.0.0.1:${p}` }), hosts: ['127.0.0.1', 'localhost'] },
     resyncPeriodMs: o.resyncPeriodMs,
     workers: o.workers,

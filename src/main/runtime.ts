@@ -14,6 +14,9 @@ import type { Logger } from '../platform/logger.js';
 import { Metrics } from '../platform/metrics.js';
 import { builtinScopeOf } from '../policy/builtin-scopes.js';
 import { RequesterRoleCache } from '../controller/requester-roles.js';
+import { AdmissionRecords } from '../controller/generate/admission-records.js';
+import { PolicyStore } from '../controller/policy-store.js';
+import { PolicyWatch } from '../controller/policy-watch.js';
 import { applyConfigurations, desiredConfigurations } from '../webhook/configurations.js';
 import type { WebhookTarget } from '../webhook/configurations.js';
 import { admissionRoutes } from '../webhook/handlers.js';
@@ -59,7 +62,13 @@ export interface Runtime {
 export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const metrics = new Metrics();
   const log = o.logger;
+  // With several replicas only the leader runs the controller (and its policy informers); the others
+  // answer admission from a store of their own.
+  const admissionPolicies = o.leaderElection ? new PolicyStore() : undefined;
+  const policyWatch = admissionPolicies ? new PolicyWatch(admissionPolicies, { cluster: o.cluster, clock: o.clock, logger: log }) : undefined;
   const controller = new GenerateController({
+    records: new AdmissionRecords(o.cluster, o.namespace, log.child({ component: 'admission-records' })),
+    admissionPolicies,
     cluster: o.cluster,
     clock: o.clock,
     logger: log,
@@ -86,7 +95,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     routes: admissionRoutes({
       generate: controller,
       scopeOf: builtinScopeOf,
-      policies: controller.policies,
+      policies: admissionPolicies ?? controller.policies,
       env,
       namespaceLabels: (ns) => reports.namespaceLabels(ns),
       rolesOf: (req) => Promise.resolve(roleCache.rolesOf(req.userInfo)),
@@ -96,7 +105,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     logger: log,
     metrics,
     // Followers serve admission (policy validation) without running the controller.
-    ready: () => (o.leaderElection ? true : controller.hasSynced()),
+    ready: () => (policyWatch ? policyWatch.hasSynced() : controller.hasSynced()),
     failurePolicy: (path) => (path === '/policy-validate' ? 'Fail' : 'Ignore'),
   });
   const { port } = await server.listen();
@@ -137,6 +146,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       })
     : Promise.all([controller.run(abort.signal), reports.run(abort.signal)]);
   const rolesWatch = roleCache.run(abort.signal);
+  const policiesWatch = policyWatch?.run(abort.signal);
   const ready = (async () => {
     while (!o.leaderElection && !controller.hasSynced() && !abort.signal.aborted)
       await o.clock.sleep(20, abort.signal);
@@ -153,6 +163,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       abort.abort();
       await running;
       await rolesWatch;
+      await policiesWatch;
     },
   };
 }

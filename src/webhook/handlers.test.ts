@@ -155,7 +155,7 @@ test('allowed results go to reports and generate; denied and dry-run ones do not
   const generated: string[] = [];
   const call = routes([policy('require-team', [requireTeam], { validationFailureAction: 'Enforce' })], {
     reports: { recordAdmission: (_req, results) => recorded.push(results) },
-    generate: { handleAdmission: (req) => generated.push(req.uid) },
+    generate: { handleAdmission: (req) => void generated.push(req.uid) },
   });
   await call('/validate', request(pod({ team: 'a' })));
   await call('/validate', request(pod({ team: 'a' }), { uid: 'dry', dryRun: true }));

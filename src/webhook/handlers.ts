@@ -17,7 +17,8 @@ import { allow, deny } from './review.js';
 import type { WebhookRoutes } from './server.js';
 
 export interface GenerateSink {
-  handleAdmission(req: AdmissionRequest, user: RequestUser): void;
+  /** Resolves once what must survive a crash is persisted; never rejects (generate never fails admission). */
+  handleAdmission(req: AdmissionRequest, user: RequestUser): void | Promise<void>;
 }
 
 /** Takes the validate results of admitted (not dry-run) requests, for policy reports. */
@@ -58,7 +59,7 @@ export function admissionRoutes(deps: HandlerDeps): WebhookRoutes {
         if (response.allowed && !req.dryRun && results.length > 0) deps.reports?.recordAdmission(req, results);
       }
       if (deps.generate && !req.dryRun && response.allowed) {
-        deps.generate.handleAdmission(req, user ?? (await userOf(req)));
+        await deps.generate.handleAdmission(req, user ?? (await userOf(req)));
       }
       return response;
     },

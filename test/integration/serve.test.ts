@@ -9,7 +9,9 @@ import { startRuntime } from '../../src/main/runtime.js';
 import { ensureTlsSecret } from '../../src/main/tls-secret.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { silentLogger } from '../../src/platform/logger.js';
-import { apply, eventually, waitFor } from './controller/harness.js';
+import type { KubeObject } from '../../src/api/kube.js';
+import { apply, eventually, waitFor, yaml } from './controller/harness.js';
+import { post } from './webhook/client.js';
 
 const policy = `apiVersion: kyverno.io/v1
 kind: ClusterPolicy
@@ -27,28 +29,31 @@ spec:
       data: {spec: {hard: {pods: "10"}}}
 `;
 
+const hosts = ['localhost', '127.0.0.1'];
+
+/** One replica of `sprout serve`'s runtime, with fast leader election. */
+function startReplica(client: KubeClient, identity: string, tls: Awaited<ReturnType<typeof ensureTlsSecret>>): Promise<Runtime> {
+  return startRuntime({
+    cluster: client,
+    clock: systemClock,
+    logger: silentLogger(),
+    namespace: 'sprout',
+    webhook: { host: '127.0.0.1', port: 0, endpoint: (p) => ({ url: `https://127.0.0.1:${p}` }), hosts },
+    tls,
+    leaderElection: true,
+    identity,
+    lease: { durationMs: 1500, renewDeadlineMs: 1000, retryPeriodMs: 200 },
+  });
+}
+
 test('two replicas share one TLS secret and one leader; the follower takes over when the leader stops', async () => {
   const server = await startLocalServer();
   const replicas: Runtime[] = [];
   try {
     await server.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sprout' } });
-    const hosts = ['localhost', '127.0.0.1'];
     for (const id of ['a', 'b']) {
       const client = KubeClient.fromKubeconfig(server.kubeconfigPath);
-      const tls = await ensureTlsSecret(client, 'sprout', 'sprout-tls', hosts, Date.now());
-      replicas.push(
-        await startRuntime({
-          cluster: client,
-          clock: systemClock,
-          logger: silentLogger(),
-          namespace: 'sprout',
-          webhook: { host: '127.0.0.1', port: 0, endpoint: (p) => ({ url: `https://127.0.0.1:${p}` }), hosts },
-          tls,
-          leaderElection: true,
-          identity: id,
-          lease: { durationMs: 1500, renewDeadlineMs: 1000, retryPeriodMs: 200 },
-        }),
-      );
+      replicas.push(await startReplica(client, id, await ensureTlsSecret(client, 'sprout', 'sprout-tls', hosts, Date.now())));
     }
     const [a, b] = replicas as [Runtime, Runtime];
     const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'sprout', name: 'sprout-controller' };
@@ -73,6 +78,56 @@ test('two replicas share one TLS secret and one leader; the follower takes over 
     await apply(server.cluster, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-b}\n');
     await eventually(server.cluster, { apiVersion: 'v1', kind: 'ResourceQuota', namespace: 'team-b', name: 'default-quota' });
     assert.ok(staying.controller.hasSynced());
+  } finally {
+    for (const r of replicas) await r.stop();
+    await server.close();
+  }
+});
+
+test('a replica that does not lead still enforces validate policies at admission', async () => {
+  const server = await startLocalServer();
+  const replicas: Runtime[] = [];
+  try {
+    await server.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sprout' } });
+    const tls = await ensureTlsSecret(server.cluster, 'sprout', 'sprout-tls', hosts, Date.now());
+    for (const id of ['a', 'b']) replicas.push(await startReplica(KubeClient.fromKubeconfig(server.kubeconfigPath), id, tls));
+    const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'sprout', name: 'sprout-controller' };
+    const held = await eventually(server.cluster, lease, (l) => Boolean((l['spec'] as { holderIdentity?: string } | undefined)?.holderIdentity));
+    const follower = (held['spec'] as { holderIdentity: string }).holderIdentity === 'a' ? replicas[1] : replicas[0];
+    assert.ok(follower);
+    await server.cluster.create(
+      yaml(`apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: require-team}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: team
+    match: {any: [{resources: {kinds: [ConfigMap]}}]}
+    validate: {message: "a team label is required", pattern: {metadata: {labels: {team: "?*"}}}}
+`)[0] as KubeObject,
+    );
+    const review = JSON.stringify({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: {
+        uid: 'r1',
+        kind: { group: '', version: 'v1', kind: 'ConfigMap' },
+        resource: { group: '', version: 'v1', resource: 'configmaps' },
+        operation: 'CREATE',
+        name: 'cm',
+        namespace: 'default',
+        userInfo: { username: 'dev' },
+        object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'default' } },
+      },
+    });
+    let allowed: boolean | undefined;
+    await waitFor(async () => {
+      const reply = await post(follower.webhookPort, '/validate', review, tls.caPem);
+      allowed = (JSON.parse(reply.body) as { response: { allowed: boolean } }).response.allowed;
+      return allowed === false;
+    }, 'the follower to deny');
+    assert.equal(allowed, false);
   } finally {
     for (const r of replicas) await r.stop();
     await server.close();

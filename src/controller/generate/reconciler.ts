@@ -14,7 +14,7 @@ import type { PolicyRequest } from '../../engine/request.js';
 import { applyGeneratePlan, ConvergenceMemo } from '../../pipeline/generate/apply-plan.js';
 import type { DownstreamIndex } from './downstream-index.js';
 import type { GenerateKey } from './key.js';
-import { backgroundOperation, generatesOnDelete, usesAdmissionOnlyData } from './rule-traits.js';
+import { backgroundOperation, generatesOnDelete, skipsAsGeneratedTrigger, usesAdmissionOnlyData } from './rule-traits.js';
 
 /** What an admission request told us that the live trigger cannot: kept until the key is reconciled. */
 export interface AdmissionInfo {
@@ -34,6 +34,8 @@ export interface ReconcileIntent {
   /** Create missing downstream even for rules without synchronize (a trigger event or generateExisting). */
   force: boolean;
   admission?: AdmissionInfo;
+  /** Admission records (namespace/name) to retire once this key converged. */
+  records?: string[];
 }
 
 export type ReconcileAction = 'generated' | 'deleted' | 'unchanged' | 'skipped';
@@ -109,6 +111,8 @@ export class GenerateReconciler {
         ? this.deleteDownstream(key, 'trigger deleted', (o) => o.metadata.annotations?.[KEPT_ANNOTATION] === undefined)
         : none('skipped', 'trigger deleted; rule does not synchronize');
     }
+    if (skipsAsGeneratedTrigger(rule, trigger))
+      return none('skipped', 'the trigger is generated downstream and the rule skips background requests');
     const request: PolicyRequest = {
       operation: intent.admission?.operation ?? backgroundOperation(rule),
       object: trigger,

@@ -1,6 +1,8 @@
 // Facts about a generate rule that decide how it can be reconciled in the background.
 import type { JsonValue } from '../../api/json.js';
+import type { KubeObject } from '../../api/kube.js';
 import type { MatchResources, Rule } from '../../api/policy.js';
+import { LABEL } from '../../engine/generate/labels.js';
 
 /**
  * Variables that only an admission request carries. A rule that reads them cannot be re-evaluated
@@ -81,34 +83,35 @@ export function downstreamKinds(rule: Rule): DownstreamKind[] {
 export interface CloneSourceWatch {
   apiVersion: string;
   kind: string;
+  /** '' with `labelled`: the namespace is a variable, so sources are followed in every namespace. */
   namespace: string;
+  /**
+   * Only sources already cloned (they carry `generate.kyverno.io/clone-source`): when the source
+   * namespace is only known per trigger, watching the whole kind everywhere would cost too much.
+   */
+  labelled?: boolean;
+}
+
+const hasVariables = (s: string): boolean => s.includes('{{');
+
+function parseKindRef(k: string): { apiVersion: string; kind: string } {
+  const i = k.lastIndexOf('/');
+  return { apiVersion: i < 0 ? 'v1' : k.slice(0, i), kind: i < 0 ? k : k.slice(i + 1) };
 }
 
 export function cloneSourceWatches(rule: Rule): CloneSourceWatch[] {
   const g = rule.generate;
   if (!g) return [];
   const out: CloneSourceWatch[] = [];
-  const patterns = [g, ...(g.foreach ?? [])];
-  for (const p of patterns) {
-    if (
-      p.clone?.name &&
-      p.clone.namespace !== undefined &&
-      p.apiVersion &&
-      p.kind &&
-      !`${p.clone.namespace}${p.apiVersion}${p.kind}`.includes('{{')
-    ) {
-      out.push({ apiVersion: p.apiVersion, kind: p.kind, namespace: p.clone.namespace });
-    }
-    if (p.cloneList?.kinds && p.cloneList.namespace !== undefined && !p.cloneList.namespace.includes('{{')) {
-      for (const k of p.cloneList.kinds) {
-        const i = k.lastIndexOf('/');
-        out.push({
-          apiVersion: i < 0 ? 'v1' : k.slice(0, i),
-          kind: i < 0 ? k : k.slice(i + 1),
-          namespace: p.cloneList.namespace,
-        });
-      }
-    }
+  const watch = (ref: { apiVersion: string; kind: string }, namespace: string): void => {
+    if (hasVariables(`${ref.apiVersion}${ref.kind}`)) return;
+    out.push(hasVariables(namespace) ? { ...ref, namespace: '', labelled: true } : { ...ref, namespace });
+  };
+  for (const p of [g, ...(g.foreach ?? [])]) {
+    if (p.clone?.name && p.clone.namespace !== undefined && p.apiVersion && p.kind)
+      watch({ apiVersion: p.apiVersion, kind: p.kind }, p.clone.namespace);
+    if (p.cloneList?.kinds && p.cloneList.namespace !== undefined)
+      for (const k of p.cloneList.kinds) watch(parseKindRef(k), p.cloneList.namespace);
   }
   return out;
 }
@@ -119,4 +122,15 @@ export function isCloneRule(rule: Rule): boolean {
   return [g, ...(g.foreach ?? [])].some(
     (p) => Boolean(p.clone?.name) || (p.cloneList?.kinds?.length ?? 0) > 0,
   );
+}
+
+/**
+ * `skipBackgroundRequests` (default true): Kyverno ignores requests made by its own background
+ * controller. Sprout's writes of that kind are its downstream, which carry Kyverno's management
+ * labels, so a trigger that is itself generated is skipped unless the rule opts in with `false`.
+ */
+export function skipsAsGeneratedTrigger(rule: Rule, trigger: KubeObject): boolean {
+  if (rule.skipBackgroundRequests === false) return false;
+  const labels = trigger.metadata.labels ?? {};
+  return labels[LABEL.managedBy] === 'kyverno' && (labels[LABEL.policyName] ?? '') !== '';
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { JsonObject } from '../../api/json.js';
+import type { JsonObject, JsonValue } from '../../api/json.js';
 import { podRule, policyOf } from '../test-support.js';
 import { autogenControllers, computeRules } from './autogen.js';
 
@@ -88,5 +88,59 @@ test('mutate patchStrategicMerge and foreach are wrapped under the template', ()
   assert.equal(fe?.['list'], 'request.object.spec.template.spec.containers');
   assert.deepEqual(fe?.['patchStrategicMerge'], {
     spec: { template: { spec: { containers: [{ name: 'x' }] } } },
+  });
+});
+
+test('validate.cel: object / oldObject references move under the template, as Kyverno rewrites CEL rules', () => {
+  const cel = podRule('cel', {
+    validate: {
+      cel: {
+        variables: [{ name: 'containers', expression: 'object.spec.containers' }],
+        expressions: [
+          {
+            expression: "variables.containers.all(c, !c.image.endsWith(':latest'))",
+            messageExpression: "'no latest in ' + object.metadata.name",
+          },
+          { expression: 'oldObject == null || oldObject.spec.restartPolicy == object.spec.restartPolicy' },
+          { expression: "request.object.metadata.namespace != 'kube-system'" },
+        ],
+      },
+    },
+  });
+  const [, controllers, cron] = computeRules(policyOf([cel]));
+  // [rule, variable expression, messageExpression, second expression, request.object in CEL]
+  const texts = (r: typeof controllers): JsonValue[] => {
+    const c = r?.validate?.['cel'] as JsonObject;
+    const variables = c['variables'] as JsonObject[];
+    const expressions = c['expressions'] as JsonObject[];
+    return [
+      variables[0]?.['expression'] ?? null,
+      expressions[0]?.['messageExpression'] ?? null,
+      expressions[1]?.['expression'] ?? null,
+      expressions[2]?.['expression'] ?? null,
+    ];
+  };
+  assert.deepEqual(texts(controllers), [
+    'object.spec.template.spec.containers',
+    "'no latest in ' + object.spec.template.metadata.name",
+    'oldObject == null || oldObject.spec.template.spec.restartPolicy == object.spec.template.spec.restartPolicy',
+    "request.object.spec.template.metadata.namespace != 'kube-system'",
+  ]);
+  assert.deepEqual(texts(cron), [
+    'object.spec.jobTemplate.spec.template.spec.containers',
+    "'no latest in ' + object.spec.jobTemplate.spec.template.metadata.name",
+    'oldObject == null || oldObject.spec.jobTemplate.spec.template.spec.restartPolicy == object.spec.jobTemplate.spec.template.spec.restartPolicy',
+    "request.object.spec.jobTemplate.spec.template.metadata.namespace != 'kube-system'",
+  ]);
+});
+
+test('JMESPath rules keep bare `object.spec` text (only request.object / request.oldObject move)', () => {
+  const deny = podRule('d', {
+    context: [{ name: 'object', variable: { value: { spec: 1 } } }],
+    validate: { deny: { conditions: { any: [{ key: '{{ object.spec }}', operator: 'Equals', value: 1 }] } } },
+  });
+  const [, controllers] = computeRules(policyOf([deny]));
+  assert.deepEqual(controllers?.validate?.['deny'], {
+    conditions: { any: [{ key: '{{ object.spec }}', operator: 'Equals', value: 1 }] },
   });
 });

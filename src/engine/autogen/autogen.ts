@@ -205,24 +205,30 @@ function wrapRule(
   return undefined;
 }
 
-const replacements: Record<'Pod' | 'CronJob', [string, string][]> = {
-  Pod: [
-    ['request.object.spec', 'request.object.spec.template.spec'],
-    ['request.oldObject.spec', 'request.oldObject.spec.template.spec'],
-    ['request.object.metadata', 'request.object.spec.template.metadata'],
-    ['request.oldObject.metadata', 'request.oldObject.spec.template.metadata'],
-  ],
-  CronJob: [
-    ['request.object.spec', 'request.object.spec.jobTemplate.spec.template.spec'],
-    ['request.oldObject.spec', 'request.oldObject.spec.jobTemplate.spec.template.spec'],
-    ['request.object.metadata', 'request.object.spec.jobTemplate.spec.template.metadata'],
-    ['request.oldObject.metadata', 'request.oldObject.spec.jobTemplate.spec.template.metadata'],
-  ],
+/** Where the pod sits in each kind of controller rule: the paths Kyverno rewrites references to. */
+const templatePaths: Record<'Pod' | 'CronJob', string> = {
+  Pod: 'spec.template',
+  CronJob: 'spec.jobTemplate.spec.template',
 };
+
+/**
+ * The rewrites of a controller rule's text, in Kyverno's order. JMESPath variables read
+ * `request.object`; CEL expressions (validate.cel rules) bind `object` and `oldObject` directly, so for
+ * those the bare names are rewritten, which also covers `request.object...` written in CEL.
+ */
+function replacements(kind: 'Pod' | 'CronJob', cel: boolean): [string, string][] {
+  const template = templatePaths[kind];
+  const roots = cel ? ['object', 'oldObject'] : ['request.object', 'request.oldObject'];
+  return [
+    ...roots.map((r): [string, string] => [`${r}.spec`, `${r}.${template}.spec`]),
+    ...roots.map((r): [string, string] => [`${r}.metadata`, `${r}.${template}.metadata`]),
+  ];
+}
 
 /** Variables that point into the pod now point into the template, as Kyverno rewrites the rule's JSON. */
 function replaceReferences(rule: Rule, kind: 'Pod' | 'CronJob'): Rule {
   let json = JSON.stringify(rule);
-  for (const [from, to] of replacements[kind]) json = json.split(from).join(to);
+  for (const [from, to] of replacements(kind, rule.validate?.['cel'] != null))
+    json = json.split(from).join(to);
   return JSON.parse(json) as Rule;
 }

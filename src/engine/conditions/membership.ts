@@ -2,7 +2,7 @@
 // Keys may be scalars or arrays (elements compared as fmt.Sprint text); values may be arrays,
 // numbers, a JSON array encoded in a string (ConfigMap data), a plain string, or a range "1-10".
 import type { JsonValue } from '../../api/json.js';
-import { wildcardMatch } from '../wildcard.js';
+import { hasWildcard, wildcardMatch } from '../wildcard.js';
 import { goSprint } from './go-values.js';
 import { isRangePattern, matchesValuePattern } from './range.js';
 
@@ -53,11 +53,52 @@ function scalarFound(key: string, value: JsonValue): boolean | undefined {
   return list === undefined ? undefined : list.includes(key);
 }
 
-function countFound(keys: string[], values: string[]): number {
-  return keys.filter((k) => values.some((v) => matchesEitherWay(k, v))).length;
+/** A value list split for lookups: exact texts in a set, wildcard patterns apart. */
+interface ValueList {
+  readonly all: readonly string[];
+  readonly exact: ReadonlySet<string>;
+  readonly patterns: readonly string[];
 }
 
-function decideForList(op: SetOperator, keys: string[], values: string[]): boolean {
+function valueList(values: readonly string[]): ValueList {
+  const exact = new Set<string>();
+  const patterns: string[] = [];
+  for (const v of values) {
+    if (hasWildcard(v)) patterns.push(v);
+    else exact.add(v);
+  }
+  return { all: values, exact, patterns };
+}
+
+// Condition values written in a policy reach the operators as frozen arrays (compiled conditions
+// share one frozen copy of every static operand): split those once, not on every evaluation.
+const frozenLists = new WeakMap<readonly JsonValue[], ValueList>();
+
+function arrayValueList(value: readonly JsonValue[]): ValueList {
+  if (!Object.isFrozen(value)) return valueList(value.map(goSprint));
+  let list = frozenLists.get(value);
+  if (list === undefined) {
+    list = valueList(value.map(goSprint));
+    frozenLists.set(value, list);
+  }
+  return list;
+}
+
+/** How many keys match some value, either way round (as matchesEitherWay), without a regex per pair. */
+function countFound(keys: string[], values: ValueList): number {
+  let found = 0;
+  for (const k of keys) {
+    if (
+      hasWildcard(k)
+        ? values.all.some((v) => matchesEitherWay(k, v))
+        : values.exact.has(k) || values.patterns.some((p) => wildcardMatch(p, k))
+    )
+      found++;
+  }
+  return found;
+}
+
+function decideForList(op: SetOperator, keys: string[], values: ValueList): boolean {
   const found = countFound(keys, values);
   switch (op) {
     case 'AnyIn':
@@ -87,13 +128,13 @@ function decideForRange(op: SetOperator, keys: string[], range: string): boolean
 
 /** Array key (any/allSetExistsInArray); undefined when the value has an unusable type. */
 function setDecision(op: SetOperator, keys: string[], value: JsonValue): boolean | undefined {
-  if (Array.isArray(value)) return decideForList(op, keys, value.map(goSprint));
-  if (typeof value === 'number') return decideForList(op, keys, [goSprint(value)]);
+  if (Array.isArray(value)) return decideForList(op, keys, arrayValueList(value));
+  if (typeof value === 'number') return decideForList(op, keys, valueList([goSprint(value)]));
   if (typeof value !== 'string') return undefined;
   if (keys.length === 1 && keys[0] === value) return op === 'AnyIn' || op === 'AllIn';
   if (isRangePattern(value)) return decideForRange(op, keys, value);
   const list = stringValueList(value);
-  return list === undefined ? undefined : decideForList(op, keys, list);
+  return list === undefined ? undefined : decideForList(op, keys, valueList(list));
 }
 
 function scalarKeyText(key: JsonValue): string | undefined {

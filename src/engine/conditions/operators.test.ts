@@ -110,6 +110,12 @@ describe('set operators', () => {
     ['nginx:latest', 'AnyIn', ['*:latest'], true],
     [['*:latest'], 'AnyIn', ['nginx:latest'], true],
     [['ghcr.io/a', 'docker.io/b'], 'AllIn', ['ghcr.io/*', 'docker.io/*'], true],
+    // exact values and patterns mixed; a pattern key matches values either way round
+    [['NET_RAW', 'CHOWN'], 'AnyNotIn', ['CHOWN', 'NET_*'], false],
+    [['NET_RAW', 'SYS_ADMIN'], 'AllNotIn', ['CHOWN', 'NET_*'], false],
+    [['SYS_?DMIN', 'x'], 'AllIn', ['SYS_ADMIN', 'x'], true],
+    [['a*'], 'AllIn', ['a*'], true],
+    [['b', 'b'], 'AllIn', ['a', 'b'], true],
     // numbers and booleans are compared as their Go text
     [[1, 2], 'AllIn', [1, 2, 3], true],
     [true, 'AnyIn', [true], true],
@@ -180,5 +186,22 @@ describe('operator names', () => {
 
   it('throws on an unknown operator', () => {
     assert.throws(() => checkCondition('a', 'Contains', 'a'), UnknownOperatorError);
+  });
+});
+
+describe('set operators with frozen value lists (static operands of compiled conditions)', () => {
+  it('answer as unfrozen lists do, every time', () => {
+    const values = ['CHOWN', 'NET_*', 'KILL'];
+    const frozen = Object.freeze([...values]) as JsonValue[];
+    const keys: JsonValue[] = [['NET_RAW'], ['SYS_ADMIN'], ['KILL', 'CHOWN'], ['N?T_RAW'], []];
+    for (const op of ['AnyIn', 'AllIn', 'AnyNotIn', 'AllNotIn']) {
+      for (const key of keys) {
+        const want = checkCondition(key, op, values);
+        for (let i = 0; i < 2; i++)
+          assert.equal(checkCondition(key, op, frozen), want, `${op} ${JSON.stringify(key)}`);
+      }
+    }
+    assert.equal(checkCondition(['SYS_ADMIN'], 'AnyNotIn', frozen), true);
+    assert.equal(checkCondition(['NET_RAW', 'KILL'], 'AllIn', frozen), true);
   });
 });

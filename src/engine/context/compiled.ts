@@ -4,7 +4,7 @@
 import type { JsonValue } from '../../api/json.js';
 import type { ContextEntry } from '../../api/policy.js';
 import type { CompiledExpression } from '../jmespath/index.js';
-import { compile } from '../jmespath/index.js';
+import { compile, MissingKey } from '../jmespath/index.js';
 import type { DocTemplate } from '../variables/doc-template.js';
 import { compileDoc, renderDoc } from '../variables/doc-template.js';
 import type { EvalContext } from '../variables/context.js';
@@ -88,7 +88,7 @@ function compileQuery(source: string): CompiledQuery {
 
 /** loadVariable() of load.ts over compiled parts; the same order of evaluation and the same errors. */
 function loadVariable(e: CompiledVariable, ctx: EvalContext, operation: string): JsonValue {
-  const o = { operation };
+  const o = operationOptions(operation);
   let result: JsonValue = null;
   try {
     const q = e.jmesPath;
@@ -99,7 +99,13 @@ function loadVariable(e: CompiledVariable, ctx: EvalContext, operation: string):
         result = q?.compiled !== undefined ? ctx.evaluateOn(q.compiled, value) : ctx.queryOn(path, value);
       else result = value;
     } else if (path) {
-      result = q?.compiled !== undefined ? ctx.evaluate(q.compiled) : ctx.query(path);
+      if (q?.compiled === undefined) result = ctx.query(path);
+      else {
+        // A missing key with a default is routine: no throw and catch for it.
+        const found = ctx.evaluateOrMissing(q.compiled);
+        if (!(found instanceof MissingKey)) result = found;
+        else if (e.fallback === undefined) throw found.error;
+      }
     }
   } catch (err) {
     if (e.fallback === undefined) throw err;
@@ -108,6 +114,19 @@ function loadVariable(e: CompiledVariable, ctx: EvalContext, operation: string):
   if (result === null && e.fallback !== undefined) result = renderDoc(e.fallback, ctx, o, e.path);
   if (result === null) throw new ContextLoadError(e.name, `variable ${e.name} evaluated to nil`);
   return result;
+}
+
+// Read-only substitution options, one per operation.
+const byOperation = new Map<string, { readonly operation: string }>();
+
+function operationOptions(operation: string): { readonly operation: string } {
+  let o = byOperation.get(operation);
+  if (o === undefined) {
+    o = Object.freeze({ operation });
+    if (byOperation.size >= 16) byOperation.clear();
+    byOperation.set(operation, o);
+  }
+  return o;
 }
 
 function queryText(q: CompiledQuery, ctx: EvalContext, o: { operation: string }, path: string): string {

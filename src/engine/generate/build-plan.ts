@@ -10,6 +10,7 @@ import { loadContext } from '../context/load.js';
 import type { EvalEnv } from '../env.js';
 import type { RuleValues } from '../values.js';
 import type { EvalContext } from '../variables/context.js';
+import type { RenderOptions } from '../variables/doc-template.js';
 import { renderDoc } from '../variables/doc-template.js';
 import type { CompiledForeach, CompiledGenerateRule, CompiledPattern, PatternKey } from './compiled-rule.js';
 import { managementLabels } from './labels.js';
@@ -28,23 +29,33 @@ export interface BuildPlanInput {
 /** For rules with `compiled.sync`: no context entry needs a lookup. */
 export function buildPlanSync(input: BuildPlanInput): GeneratePlan {
   const plan = emptyPlan(input);
-  if (input.compiled.foreach.length > 0) {
-    for (const [i, fe] of input.compiled.foreach.entries()) {
-      const elements = listElements(plan, fe, i, input);
-      if (elements === undefined) continue;
-      forEachElement(input.ctx, elements, input, (element, j) => {
-        try {
-          fe.context.load(input.ctx, input.operation);
-          planElement(plan, fe, input);
-        } catch (e) {
-          plan.errors.push(`foreach[${i}] element ${j}: ${message(e)}`);
-        }
-      });
-    }
-    return plan;
-  }
-  addPattern(plan, input);
+  const foreach = input.compiled.foreach;
+  for (let i = 0; i < foreach.length; i++) planForeachSync(plan, foreach[i] as CompiledForeach, i, input);
+  if (foreach.length === 0) addPattern(plan, input);
   return plan;
+}
+
+/** One foreach declaration of a sync rule: every element's context, preconditions and target. */
+function planForeachSync(plan: GeneratePlan, fe: CompiledForeach, i: number, input: BuildPlanInput): void {
+  const elements = listElements(plan, fe, i, input);
+  if (elements === undefined) return;
+  const { ctx } = input;
+  ctx.checkpoint();
+  try {
+    for (let j = 0; j < elements.length; j++) {
+      const element = elements[j] as JsonValue;
+      if (element === null) continue;
+      setElement(ctx, element, j, input.values);
+      try {
+        fe.context.load(ctx, input.operation);
+        planElement(plan, fe, input);
+      } catch (e) {
+        plan.errors.push(`foreach[${i}] element ${j}: ${message(e)}`);
+      }
+    }
+  } finally {
+    ctx.dropCheckpoint();
+  }
 }
 
 export async function buildPlan(input: BuildPlanInput): Promise<GeneratePlan> {
@@ -90,7 +101,8 @@ function emptyPlan(input: BuildPlanInput): GeneratePlan {
     synchronize: gen.synchronize === true,
     orphanDownstreamOnPolicyDelete: gen.orphanDownstreamOnPolicyDelete === true,
     useServerSideApply: policy.spec.useServerSideApply === true,
-    labels: managementLabels(policy.metadata.name, policyNamespace, rule.name, trigger),
+    // Frozen: every data target without labels of its own carries this very object.
+    labels: Object.freeze(managementLabels(policy.metadata.name, policyNamespace, rule.name, trigger)),
     targets: [],
     errors: [],
   };
@@ -101,10 +113,16 @@ function addPattern(plan: GeneratePlan, input: BuildPlanInput): void {
   if (pattern === undefined) return;
   try {
     const target = patternTarget(pattern, input.ctx, input.operation, plan.labels);
-    if (target) plan.targets.push(target);
+    if (target) addTarget(plan, target);
   } catch (e) {
     plan.errors.push(message(e));
   }
+}
+
+/** Most plans have one target: a one-slot array instead of push()'s default growth to 17. */
+function addTarget(plan: GeneratePlan, target: GenerateTarget): void {
+  if (plan.targets.length === 0) plan.targets = [target];
+  else plan.targets.push(target);
 }
 
 function listElements(
@@ -119,25 +137,6 @@ function listElements(
   } catch (e) {
     plan.errors.push(`foreach[${index}]: failed to evaluate list ${fe.source.list}: ${message(e)}`);
     return undefined;
-  }
-}
-
-function forEachElement(
-  ctx: EvalContext,
-  elements: JsonValue[],
-  input: BuildPlanInput,
-  body: (element: JsonValue, index: number) => void,
-): void {
-  ctx.checkpoint();
-  try {
-    for (let j = 0; j < elements.length; j++) {
-      const element = elements[j] as JsonValue;
-      if (element === null) continue;
-      setElement(ctx, element, j, input.values);
-      body(element, j);
-    }
-  } finally {
-    ctx.dropCheckpoint();
   }
 }
 
@@ -162,10 +161,10 @@ function planElement(plan: GeneratePlan, fe: CompiledForeach, input: BuildPlanIn
   const pre = evaluateCompiledConditions(fe.preconditions, ctx, { operation, path: fe.path });
   if (!pre.pass) return;
   const target = patternTarget(fe.pattern, ctx, operation, plan.labels);
-  if (target) plan.targets.push(target);
+  if (target) addTarget(plan, target);
 }
 
-/** Substitutes one GeneratePattern and says what it produces (undefined: nothing, as Kyverno does for empty data). */
+/** Substitutes one GeneratePattern and says what it produces. */
 function patternTarget(
   pattern: CompiledPattern,
   ctx: EvalContext,
@@ -201,7 +200,9 @@ function patternTarget(
     if (p.cloneList.selector) t.selector = p.cloneList.selector;
     return t;
   }
-  if (p.data === undefined || p.data === null) return undefined;
+  // A rule with neither data nor clone still generates: an object with only its identity and
+  // Kyverno's labels (its background controller turns the missing data into an empty object, and its
+  // conformance test existing-with-wildcard-name-matching expects the ServiceAccount to appear).
   // The rendered body shares its variable-free parts with the compiled policy (frozen): only the
   // levels written here are copied.
   const body: JsonObject = isJsonObject(p.data) ? p.data : {};
@@ -211,11 +212,16 @@ function patternTarget(
   meta['name'] = ref.name;
   if (ref.namespace) meta['namespace'] = ref.namespace;
   else delete meta['namespace'];
-  meta['labels'] = isJsonObject(existingLabels) ? withLabels(existingLabels, labels) : { ...labels };
+  meta['labels'] = isJsonObject(existingLabels) ? withLabels(existingLabels, labels) : labels;
   // apiVersion, kind and metadata first: the order people read manifests in.
   const object: JsonObject = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: meta };
-  for (const key of Object.keys(body)) {
-    if (key !== 'apiVersion' && key !== 'kind' && key !== 'metadata') object[key] = body[key] as JsonValue;
+  const keys = pattern.bodyKeys;
+  if (keys !== undefined) {
+    for (let i = 0; i < keys.length; i++) object[keys[i] as string] = body[keys[i] as string] as JsonValue;
+  } else {
+    for (const key of Object.keys(body)) {
+      if (key !== 'apiVersion' && key !== 'kind' && key !== 'metadata') object[key] = body[key] as JsonValue;
+    }
   }
   return { type: 'data', target: ref, object: object as unknown as KubeObject };
 }
@@ -231,7 +237,7 @@ function renderPattern(pattern: CompiledPattern, ctx: EvalContext, operation: st
     clone: undefined,
     cloneList: undefined,
   };
-  const o = { operation, copyValues: true };
+  const o = renderOptions(operation);
   for (const { key, template } of pattern.fields) {
     const v = renderDoc(template, ctx, o, pattern.path);
     switch (key) {
@@ -260,6 +266,19 @@ function renderPattern(pattern: CompiledPattern, ctx: EvalContext, operation: st
   }
   // Substitution may have changed the fields' types; the checks below read them as Kyverno would.
   return r as GeneratePattern;
+}
+
+// One options object per operation instead of one per rendered pattern (they are only read).
+const optionsByOperation = new Map<string, RenderOptions>();
+
+function renderOptions(operation: string): RenderOptions {
+  let o = optionsByOperation.get(operation);
+  if (o === undefined) {
+    o = Object.freeze({ operation, copyValues: true });
+    if (optionsByOperation.size >= 16) optionsByOperation.clear();
+    optionsByOperation.set(operation, o);
+  }
+  return o;
 }
 
 function copyObject(src: JsonObject): JsonObject {

@@ -2,7 +2,7 @@
 // Cached per rule object, so a policy must be replaced rather than edited in place to change it
 // (the controller and the CLI both build new policy objects from what they read).
 import type { JsonValue } from '../../api/json.js';
-import type { ForEachGeneration, GeneratePattern, Rule } from '../../api/policy.js';
+import type { ForEachGeneration, GeneratePattern, KyvernoPolicy, Rule } from '../../api/policy.js';
 import type { CompiledConditions } from '../conditions/compiled.js';
 import { compileConditions } from '../conditions/compiled.js';
 import type { CompiledContext } from '../context/compiled.js';
@@ -31,6 +31,11 @@ export interface CompiledPattern {
   /** Where the pattern sits in the rule (/generate, /generate/foreach/0): the base of error paths. */
   readonly path: string;
   readonly fields: readonly { readonly key: PatternKey; readonly template: DocTemplate }[];
+  /**
+   * The keys of the rendered `data` besides apiVersion, kind and metadata, in order, when the template
+   * fixes them (an object whose keys have no variables); undefined otherwise.
+   */
+  readonly bodyKeys: readonly string[] | undefined;
 }
 
 export interface CompiledForeach {
@@ -61,6 +66,25 @@ export function compiledGenerateRule(rule: Rule): CompiledGenerateRule {
   if (c === undefined) {
     c = compileRule(rule);
     cache.set(rule, c);
+  }
+  return c;
+}
+
+/** A policy's generate rules, compiled, in order; `sync` when none of them needs a lookup. */
+export interface CompiledGeneratePolicy {
+  readonly rules: readonly CompiledGenerateRule[];
+  readonly sync: boolean;
+}
+
+const policies = new WeakMap<KyvernoPolicy, CompiledGeneratePolicy>();
+
+/** compiledGenerateRule() for every generate rule of the policy, looked up once per policy. */
+export function compiledGeneratePolicy(policy: KyvernoPolicy): CompiledGeneratePolicy {
+  let c = policies.get(policy);
+  if (c === undefined) {
+    const rules = policy.spec.rules.filter((r) => r.generate).map(compiledGenerateRule);
+    c = { rules, sync: rules.every((r) => r.sync) };
+    policies.set(policy, c);
   }
   return c;
 }
@@ -108,7 +132,15 @@ function compilePattern(pattern: GeneratePattern, path: string): CompiledPattern
     const v = pattern[key];
     if (v !== undefined) fields.push({ key, template: compileDoc(v as JsonValue, `/${key}`) });
   }
-  return { path, fields };
+  return { path, fields, bodyKeys: fixedBodyKeys(fields.find((f) => f.key === 'data')?.template) };
+}
+
+function fixedBodyKeys(data: DocTemplate | undefined): string[] | undefined {
+  let doc: JsonValue | undefined;
+  if (data?.kind === 'object') doc = data.shape;
+  else if (data?.kind === 'static') doc = data.value;
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+  return Object.keys(doc).filter((k) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata');
 }
 
 /** A foreach `list`: a JMESPath expression, possibly with variables to substitute first. */

@@ -11,10 +11,11 @@ import type { PolicyRequest } from '../request.js';
 import type { RuleStatus } from '../result.js';
 import type { ContextValues } from '../values.js';
 import type { EvalContext } from '../variables/context.js';
+import type { RenderOptions } from '../variables/doc-template.js';
 import { baseRuleContext, errorText, ruleContext, ruleSelects } from '../rule-context.js';
 import { buildPlan, buildPlanSync } from './build-plan.js';
 import type { CompiledGenerateRule } from './compiled-rule.js';
-import { compiledGenerateRule } from './compiled-rule.js';
+import { compiledGeneratePolicy, compiledGenerateRule } from './compiled-rule.js';
 import type { GeneratePlan } from './plan.js';
 
 export interface GenerateRuleOutcome {
@@ -41,6 +42,8 @@ export async function evaluateGenerate(
   env: EvalEnv,
   options: GenerateOptions = {},
 ): Promise<GenerateRuleOutcome[]> {
+  const sync = evaluateGenerateSync(policy, req, env, options);
+  if (sync !== undefined) return sync;
   const out: GenerateRuleOutcome[] = [];
   for (const rule of policy.spec.rules) {
     if (!rule.generate) continue;
@@ -51,6 +54,36 @@ export async function evaluateGenerate(
       : await evaluateRule(policy, compiled, req, env, options.values);
     if (outcome === undefined) continue;
     out.push(outcome);
+    if (policy.spec.applyRules === 'One' && outcome.status !== 'skip') break;
+  }
+  return out;
+}
+
+/**
+ * evaluateGenerate() without a promise, for policies whose generate rules need no lookups (every
+ * context entry only computes); undefined when one of them reads the cluster. Callers that evaluate
+ * many policies per request try this first and await evaluateGenerate() only for the rest.
+ */
+export function evaluateGenerateSync(
+  policy: KyvernoPolicy,
+  req: PolicyRequest,
+  env: EvalEnv,
+  options: GenerateOptions = {},
+): GenerateRuleOutcome[] | undefined {
+  const compiled = compiledGeneratePolicy(policy);
+  const names = options.ruleNames;
+  if (!compiled.sync) {
+    if (names === undefined) return undefined;
+    for (const c of compiled.rules) if (!c.sync && names.has(c.rule.name)) return undefined;
+  }
+  let out: GenerateRuleOutcome[] = [];
+  for (const c of compiled.rules) {
+    if (names && !names.has(c.rule.name)) continue;
+    const outcome = evaluateRuleSync(policy, c, req, env, options.values);
+    if (outcome === undefined) continue;
+    // Most policies have one rule: a one-slot array instead of push()'s default growth to 17.
+    if (out.length === 0) out = [outcome];
+    else out.push(outcome);
     if (policy.spec.applyRules === 'One' && outcome.status !== 'skip') break;
   }
   return out;
@@ -85,7 +118,20 @@ function matchStep(
 }
 
 function preconditions(c: CompiledGenerateRule, ctx: EvalContext, operation: string): ConditionsOutcome {
-  return evaluateCompiledConditions(c.preconditions, ctx, { operation, path: '/preconditions' });
+  return evaluateCompiledConditions(c.preconditions, ctx, preconditionOptions(operation));
+}
+
+// Read-only, so one per operation serves every rule.
+const optionsByOperation = new Map<string, RenderOptions>();
+
+function preconditionOptions(operation: string): RenderOptions {
+  let o = optionsByOperation.get(operation);
+  if (o === undefined) {
+    o = Object.freeze({ operation, path: '/preconditions' });
+    if (optionsByOperation.size >= 16) optionsByOperation.clear();
+    optionsByOperation.set(operation, o);
+  }
+  return o;
 }
 
 /** On UPDATE, failing preconditions that the old object passed mean the downstream goes. */

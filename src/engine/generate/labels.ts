@@ -33,18 +33,32 @@ export function managementLabels(
   rule: string,
   trigger: KubeObject,
 ): Record<string, string> {
-  const { group, version } = parseApiVersion(trigger.apiVersion);
+  const { group, version } = parsedApiVersion(trigger.apiVersion);
+  // The keys of LABEL spelled out: a literal with fixed keys is built from one template, while
+  // computed keys are added one by one. labels.test.ts checks that the two agree.
   return {
-    [LABEL.managedBy]: MANAGED_BY_VALUE,
-    [LABEL.policyName]: policyName,
-    [LABEL.policyNamespace]: policyNamespace,
-    [LABEL.ruleName]: rule,
-    [LABEL.triggerGroup]: group,
-    [LABEL.triggerVersion]: version,
-    [LABEL.triggerKind]: trigger.kind,
-    [LABEL.triggerNamespace]: trigger.metadata.namespace ?? '',
-    [LABEL.triggerUid]: trigger.metadata.uid ?? '',
+    'app.kubernetes.io/managed-by': MANAGED_BY_VALUE,
+    'generate.kyverno.io/policy-name': policyName,
+    'generate.kyverno.io/policy-namespace': policyNamespace,
+    'generate.kyverno.io/rule-name': rule,
+    'generate.kyverno.io/trigger-group': group,
+    'generate.kyverno.io/trigger-version': version,
+    'generate.kyverno.io/trigger-kind': trigger.kind,
+    'generate.kyverno.io/trigger-namespace': trigger.metadata.namespace ?? '',
+    'generate.kyverno.io/trigger-uid': trigger.metadata.uid ?? '',
   };
+}
+
+// Every rule of a request labels the same trigger: parse its apiVersion once.
+let lastApiVersion: string | null = null;
+let lastParsed: { group: string; version: string } = { group: '', version: '' };
+
+function parsedApiVersion(apiVersion: string): { group: string; version: string } {
+  if (apiVersion !== lastApiVersion) {
+    lastParsed = parseApiVersion(apiVersion);
+    lastApiVersion = apiVersion;
+  }
+  return lastParsed;
 }
 
 export function sourceLabels(source: KubeObject): Record<string, string> {

@@ -92,3 +92,55 @@ export function callFunction(spec: FunctionSpec, args: FunctionArg[], ctx: Funct
   }
   return spec.call(args, ctx);
 }
+
+/**
+ * One call expression's function and checks, worked out once: which spec the name resolves to (per
+ * function table), whether the argument count fits, and the ArgSpec of each argument position.
+ */
+export interface CallSite {
+  readonly functions: ReadonlyMap<string, FunctionSpec> | undefined;
+  readonly standard: ReadonlyMap<string, FunctionSpec>;
+  readonly spec: FunctionSpec;
+  /** undefined: the arity is wrong, callFunction() reports it. */
+  readonly argSpecs: readonly (ArgSpec | undefined)[] | undefined;
+}
+
+export function callSite(
+  spec: FunctionSpec,
+  argCount: number,
+  functions: ReadonlyMap<string, FunctionSpec> | undefined,
+  standard: ReadonlyMap<string, FunctionSpec>,
+): CallSite {
+  return { functions, standard, spec, argSpecs: argSpecsFor(spec, argCount) };
+}
+
+function argSpecsFor(spec: FunctionSpec, argCount: number): (ArgSpec | undefined)[] | undefined {
+  const specs = spec.args;
+  if (specs.length === 0) return argCount === 0 ? [] : undefined;
+  const last = specs[specs.length - 1] as ArgSpec;
+  let min = 0;
+  for (const s of specs) if (s.optional !== true) min++;
+  if (argCount < min || (last.variadic !== true && argCount > specs.length)) return undefined;
+  const out: (ArgSpec | undefined)[] = [];
+  for (let i = 0; i < argCount; i++) {
+    const s = specs[Math.min(i, specs.length - 1)] as ArgSpec;
+    // `any` accepts every value but an &expr: only those positions still need a look.
+    out.push(s.types.length === 1 && s.types[0] === 'any' ? undefined : s);
+  }
+  return out;
+}
+
+/** callFunction() with the site's precomputed checks; the same errors in the same order. */
+export function callAt(site: CallSite, args: FunctionArg[], ctx: FunctionContext): JsonValue {
+  const specs = site.argSpecs;
+  if (specs === undefined) return callFunction(site.spec, args, ctx);
+  for (let i = 0; i < args.length; i++) {
+    const s = specs[i];
+    const a = args[i] as FunctionArg;
+    if (s !== undefined) typeCheck(s, a);
+    else if (isExpressionRef(a)) typeCheck(anySpec, a);
+  }
+  return site.spec.call(args, ctx);
+}
+
+const anySpec: ArgSpec = { types: ['any'] };

@@ -10,13 +10,14 @@
 import type { JsonValue } from '../../api/json.js';
 import type { AstNode } from './ast.js';
 import type { Runtime } from './interpreter.js';
-import { evaluate, notFound } from './interpreter.js';
+import { evaluateNode, MissingKey, missingKey } from './interpreter.js';
 import { parse } from './parser.js';
 import { standardFunctions } from './standard-functions.js';
 import { getOwn } from './values.js';
 import type { FunctionContext, FunctionSpec } from './types.js';
 
 export { standardFunctions } from './standard-functions.js';
+export { MissingKey } from './interpreter.js';
 export { JmesPathError } from './types.js';
 export type { ArgSpec, ArgType, ExpressionRef, FunctionArg, FunctionContext, FunctionSpec } from './types.js';
 export { deepEqual, goJsonString, isFalse, typeOf } from './values.js';
@@ -26,29 +27,60 @@ export interface SearchOptions {
   /** Functions added to (and overriding) the standard library, e.g. Kyverno's custom functions. */
   functions?: ReadonlyMap<string, FunctionSpec>;
   ctx: FunctionContext;
+  /** Filled in by evaluation: the interpreter's runtime for these options, kept for the next query. */
+  runtime?: Runtime;
 }
 
 export interface CompiledExpression {
   readonly expression: string;
+  /**
+   * The result may be (or contain) the input object itself: the expression has an `@` somewhere.
+   * Without one, a query only hands out values found inside the input.
+   */
+  readonly mayReturnInput: boolean;
   evaluate(data: JsonValue, options: SearchOptions): JsonValue;
+  /** evaluate(), but a missing key comes back as a MissingKey (holding the error) instead of a throw. */
+  evaluateOrMissing(data: JsonValue, options: SearchOptions): JsonValue | MissingKey;
 }
 
 class Compiled implements CompiledExpression {
   /** For `a.b.c` (the most common expression by far): the keys, read without walking the tree. */
   private readonly fields: readonly string[] | undefined;
+  readonly mayReturnInput: boolean;
 
   constructor(
     readonly expression: string,
-    private readonly ast: AstNode,
+    private ast: AstNode,
   ) {
     this.fields = fieldChain(ast);
+    this.mayReturnInput = hasCurrentNode(ast);
+    this.ast = withFieldChains(ast);
   }
 
   evaluate(data: JsonValue, options: SearchOptions): JsonValue {
-    if (this.fields !== undefined) return readFields(this.fields, data);
-    const runtime: Runtime = { functions: options.functions, standard: standardFunctions, ctx: options.ctx };
-    return evaluate(this.ast, data, runtime);
+    const v = this.evaluateOrMissing(data, options);
+    if (v instanceof MissingKey) throw v.error;
+    return v;
   }
+
+  evaluateOrMissing(data: JsonValue, options: SearchOptions): JsonValue | MissingKey {
+    if (this.fields !== undefined) return readFields(this.fields, data);
+    return evaluateNode(this.ast, data, runtimeFor(options));
+  }
+}
+
+// Every rule context of a request has its own options with the same functions and environment: the
+// last runtime built serves them all.
+let lastRuntime: Runtime = { functions: undefined, standard: standardFunctions, ctx: { now: () => 0, random: () => 0 } };
+
+function runtimeFor(options: SearchOptions): Runtime {
+  const rt = options.runtime;
+  if (rt !== undefined && rt.functions === options.functions && rt.ctx === options.ctx) return rt;
+  if (lastRuntime.functions !== options.functions || lastRuntime.ctx !== options.ctx) {
+    lastRuntime = { functions: options.functions, standard: standardFunctions, ctx: options.ctx };
+  }
+  options.runtime = lastRuntime;
+  return lastRuntime;
 }
 
 /** The keys of a pure field chain (`a`, `a.b`, `a."x.y".c`), or undefined for anything else. */
@@ -60,13 +92,74 @@ function fieldChain(ast: AstNode): string[] | undefined {
   return left === undefined || right === undefined ? undefined : [...left, ...right];
 }
 
+/** A copy of the tree with every field chain of two or more keys turned into one `fields` node. */
+function withFieldChains(node: AstNode): AstNode {
+  const chain = fieldChain(node);
+  if (chain !== undefined && chain.length > 1) return { type: 'fields', names: chain };
+  switch (node.type) {
+    case 'field':
+    case 'fields':
+    case 'current':
+    case 'literal':
+    case 'index':
+    case 'slice':
+      return node;
+    case 'flatten':
+    case 'not':
+    case 'expref':
+      return { ...node, child: withFieldChains(node.child) };
+    case 'filterProjection':
+      return {
+        ...node,
+        left: withFieldChains(node.left),
+        right: withFieldChains(node.right),
+        condition: withFieldChains(node.condition),
+      };
+    case 'multiSelectList':
+      return { ...node, children: node.children.map(withFieldChains) };
+    case 'multiSelectHash':
+      return { ...node, entries: node.entries.map((e) => ({ key: e.key, value: withFieldChains(e.value) })) };
+    case 'function':
+      return { type: 'function', name: node.name, args: node.args.map(withFieldChains), site: undefined };
+    default:
+      return { ...node, left: withFieldChains(node.left), right: withFieldChains(node.right) };
+  }
+}
+
+function hasCurrentNode(node: AstNode): boolean {
+  switch (node.type) {
+    case 'current':
+      return true;
+    case 'fields':
+    case 'field':
+    case 'literal':
+    case 'index':
+    case 'slice':
+      return false;
+    case 'flatten':
+    case 'not':
+    case 'expref':
+      return hasCurrentNode(node.child);
+    case 'filterProjection':
+      return hasCurrentNode(node.left) || hasCurrentNode(node.right) || hasCurrentNode(node.condition);
+    case 'multiSelectList':
+      return node.children.some(hasCurrentNode);
+    case 'multiSelectHash':
+      return node.entries.some((e) => hasCurrentNode(e.value));
+    case 'function':
+      return node.args.some(hasCurrentNode);
+    default:
+      return hasCurrentNode(node.left) || hasCurrentNode(node.right);
+  }
+}
+
 /** What the interpreter does for a field chain: null through non-objects, not-found for a missing key. */
-function readFields(fields: readonly string[], data: JsonValue): JsonValue {
+function readFields(fields: readonly string[], data: JsonValue): JsonValue | MissingKey {
   let value = data;
   for (const name of fields) {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
     const found = getOwn(value, name);
-    if (found === undefined) throw notFound(name);
+    if (found === undefined) return missingKey(name);
     value = found;
   }
   return value;

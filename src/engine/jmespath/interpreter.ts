@@ -5,7 +5,7 @@
 // Projections and multi-select items also treat it as null (see README-level note in index.ts).
 import type { JsonObject, JsonValue } from '../../api/json.js';
 import type { AstNode } from './ast.js';
-import { callFunction } from './call.js';
+import { callAt, callSite } from './call.js';
 import type { ExpressionRef, FunctionArg, FunctionContext, FunctionSpec } from './types.js';
 import { JmesPathError } from './types.js';
 import { deepEqual, getOwn, isFalse, setOwn } from './values.js';
@@ -19,27 +19,42 @@ export interface Runtime {
 
 // Missing keys are routine (`a.b || 'default'`), and building an Error (stack capture) costs
 // ~10µs; the error carries nothing but the key, so one instance per key is reused.
-const notFoundErrors = new Map<string, JmesPathError>();
+const notFoundErrors = new Map<string, MissingKey>();
+
+/**
+ * A missing key, returned (not thrown) through the tree: most are turned into null a few nodes up
+ * (||, function arguments, ...), and a throw that is caught right away costs more than the lookup.
+ * Only the top of an evaluation throws its `error`.
+ */
+export class MissingKey {
+  constructor(readonly error: JmesPathError) {}
+}
+
+export function missingKey(key: string): MissingKey {
+  let m = notFoundErrors.get(key);
+  if (m === undefined) {
+    m = new MissingKey(new JmesPathError('not-found', `Unknown key "${key}" in path`));
+    if (notFoundErrors.size >= 1024) notFoundErrors.clear();
+    notFoundErrors.set(key, m);
+  }
+  return m;
+}
 
 export function notFound(key: string): JmesPathError {
-  let err = notFoundErrors.get(key);
-  if (err === undefined) {
-    err = new JmesPathError('not-found', `Unknown key "${key}" in path`);
-    if (notFoundErrors.size >= 1024) notFoundErrors.clear();
-    notFoundErrors.set(key, err);
-  }
-  return err;
+  return missingKey(key).error;
 }
 
 function isNotFound(err: unknown): boolean {
   return err instanceof JmesPathError && err.kind === 'not-found';
 }
 
-/** Evaluates node, turning a missing-key error into null. */
+/** Evaluates node, turning a missing key into null. */
 function evaluateOrNull(node: AstNode, value: JsonValue, rt: Runtime): JsonValue {
   try {
-    return evaluate(node, value, rt);
+    const v = evaluateNode(node, value, rt);
+    return v instanceof MissingKey ? null : v;
   } catch (err) {
+    // A function may still throw one (e.g. from an &expr it evaluates through another entry point).
     if (isNotFound(err)) return null;
     throw err;
   }
@@ -51,20 +66,39 @@ function evaluateOrNull(node: AstNode, value: JsonValue, rt: Runtime): JsonValue
  */
 function evaluateLeftOfProjection(node: AstNode, value: JsonValue, rt: Runtime): JsonValue {
   try {
-    return evaluate(node, value, rt);
+    const v = evaluateNode(node, value, rt);
+    return v instanceof MissingKey ? null : v;
   } catch (err) {
     if (err instanceof JmesPathError) return null;
     throw err;
   }
 }
 
+/** Evaluates an expression; a missing key throws its JmesPathError ('not-found'). */
 export function evaluate(node: AstNode, value: JsonValue, rt: Runtime): JsonValue {
+  const v = evaluateNode(node, value, rt);
+  if (v instanceof MissingKey) throw v.error;
+  return v;
+}
+
+/** evaluate() that returns a missing key instead of throwing it. */
+export function evaluateNode(node: AstNode, value: JsonValue, rt: Runtime): JsonValue | MissingKey {
   switch (node.type) {
     case 'field': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
       const found = getOwn(value, node.name);
-      if (found === undefined) throw notFound(node.name);
-      return found;
+      return found === undefined ? missingKey(node.name) : found;
+    }
+    case 'fields': {
+      // A field chain: what nested field/subexpression nodes give, without the recursion.
+      let v = value;
+      for (const name of node.names) {
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+        const found = getOwn(v, name);
+        if (found === undefined) return missingKey(name);
+        v = found;
+      }
+      return v;
     }
     case 'current':
       return value;
@@ -72,8 +106,9 @@ export function evaluate(node: AstNode, value: JsonValue, rt: Runtime): JsonValu
       return node.value;
     case 'subexpression':
     case 'indexExpression': {
-      const left = evaluate(node.left, value, rt);
-      return left === null ? null : evaluate(node.right, left, rt);
+      const left = evaluateNode(node.left, value, rt);
+      if (left instanceof MissingKey) return left;
+      return left === null ? null : evaluateNode(node.right, left, rt);
     }
     case 'index': {
       if (!Array.isArray(value)) return null;
@@ -83,7 +118,8 @@ export function evaluate(node: AstNode, value: JsonValue, rt: Runtime): JsonValu
     case 'slice':
       return Array.isArray(value) ? slice(value, node.start, node.stop, node.step) : null;
     case 'projection': {
-      const left = evaluate(node.left, value, rt);
+      const left = evaluateNode(node.left, value, rt);
+      if (left instanceof MissingKey) return left;
       if (!Array.isArray(left)) return null;
       return project(left, node.right, rt);
     }
@@ -144,8 +180,10 @@ export function evaluate(node: AstNode, value: JsonValue, rt: Runtime): JsonValu
     }
     case 'not':
       return isFalse(evaluateOrNull(node.child, value, rt));
-    case 'pipe':
-      return evaluate(node.right, evaluate(node.left, value, rt), rt);
+    case 'pipe': {
+      const left = evaluateNode(node.left, value, rt);
+      return left instanceof MissingKey ? left : evaluateNode(node.right, left, rt);
+    }
     case 'multiSelectList': {
       if (value === null) return null;
       const collected: JsonValue[] = new Array<JsonValue>(node.children.length);
@@ -161,7 +199,7 @@ export function evaluate(node: AstNode, value: JsonValue, rt: Runtime): JsonValu
       return collected;
     }
     case 'function':
-      return callByName(node.name, node.args, value, rt);
+      return callByName(node, value, rt);
     case 'expref':
       throw new JmesPathError(
         'invalid-type',
@@ -183,16 +221,26 @@ function expressionRef(node: AstNode, rt: Runtime): ExpressionRef {
   return { kind: 'expref', evaluate: (v: JsonValue) => evaluateOrNull(node, v, rt) };
 }
 
-function callByName(name: string, argNodes: AstNode[], value: JsonValue, rt: Runtime): JsonValue {
-  const spec = rt.functions?.get(name) ?? rt.standard.get(name);
-  if (spec === undefined) throw new JmesPathError('unknown-function', `unknown function: ${name}`);
+function callByName(
+  node: Extract<AstNode, { type: 'function' }>,
+  value: JsonValue,
+  rt: Runtime,
+): JsonValue {
+  let site = node.site;
+  if (site === undefined || site.functions !== rt.functions || site.standard !== rt.standard) {
+    const spec = rt.functions?.get(node.name) ?? rt.standard.get(node.name);
+    if (spec === undefined) throw new JmesPathError('unknown-function', `unknown function: ${node.name}`);
+    site = callSite(spec, node.args.length, rt.functions, rt.standard);
+    node.site = site;
+  }
+  const argNodes = node.args;
   const args: FunctionArg[] = new Array<FunctionArg>(argNodes.length);
   for (let i = 0; i < argNodes.length; i++) {
     const argNode = argNodes[i] as AstNode;
     args[i] =
       argNode.type === 'expref' ? expressionRef(argNode.child, rt) : evaluateOrNull(argNode, value, rt);
   }
-  return callFunction(spec, args, rt.ctx);
+  return callAt(site, args, rt.ctx);
 }
 
 /** Python-style slicing with go-jmespath's bounds rules; a zero step is an error. */

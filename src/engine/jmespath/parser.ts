@@ -206,7 +206,7 @@ class Parser {
       }
     }
     this.match('rparen');
-    return { type: 'function', name: callee.name, args };
+    return { type: 'function', name: callee.name, args, site: undefined };
   }
 
   private parseInteger(token: Token): number {

@@ -104,7 +104,8 @@ function goQuote(s: string): string {
 export function goJsonString(value: JsonValue): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return goQuote(value);
-  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+  // String() prints finite numbers exactly as JSON.stringify() does, without its generic entry.
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (Array.isArray(value)) return `[${value.map(goJsonString).join(',')}]`;
   const keys = Object.keys(value).sort(compareCodePoints);

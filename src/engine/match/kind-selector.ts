@@ -79,11 +79,16 @@ export function kindMatches(
 ): boolean {
   const s = typeof selector === 'string' ? parseKindSelector(selector) : selector;
   if (!s.valid) return false;
-  if (!wildcardMatch(s.kind, gvk.kind)) return false;
-  if (!wildcardMatch(s.version, gvk.version)) return false;
-  if (!wildcardMatch(s.group, gvk.group)) return false;
-  if (wildcardMatch(s.subresource, subresource)) return true;
+  if (!partMatches(s.kind, gvk.kind)) return false;
+  if (!partMatches(s.version, gvk.version)) return false;
+  if (!partMatches(s.group, gvk.group)) return false;
+  if (partMatches(s.subresource, subresource)) return true;
   return subresource === 'ephemeralcontainers' && isCorePod(gvk);
+}
+
+// Most selector parts are `*` or a plain name: answer those without the wildcard regex.
+function partMatches(pattern: string, value: string): boolean {
+  return pattern === '*' || pattern === value || wildcardMatch(pattern, value);
 }
 
 /** OR over a `kinds` list. */

@@ -10,6 +10,7 @@ import type { GroupVersionKind, KubeObject } from '../../api/kube.js';
 import type { MatchResources, ResourceFilter } from '../../api/policy.js';
 import type { FilterInput } from './resource-filter.js';
 import { filterMismatch, isEmptyResourceDescription, UNEXPLAINED } from './resource-filter.js';
+import { byKind, knownAnswer, remember, UNKNOWN } from './kind-only.js';
 import { isEmptyRequestUser, isEmptyUserInfoFilter } from './user-info.js';
 
 export interface MatchInput {
@@ -31,6 +32,7 @@ export interface MatchInput {
 export type MatchResult = { matched: true } | { matched: false; reason: string };
 
 const MATCHED: MatchResult = Object.freeze({ matched: true });
+const UNEXPLAINED_MISS: MatchResult = Object.freeze({ matched: false, reason: UNEXPLAINED });
 
 function noMatch(reason: string): MatchResult {
   return { matched: false, reason };
@@ -116,19 +118,23 @@ export function matchesRule(
       `resource namespace "${resourceNamespace}" is not the policy namespace "${policyNamespace}"`,
     );
   }
+  const subresource = input.subresource ?? '';
+  const kindOnly = !explain && byKind(match, exclude ?? undefined);
+  if (kindOnly) {
+    const known = knownAnswer(match, exclude ?? undefined, input.gvk, subresource);
+    if (known !== UNKNOWN)
+      return known === undefined ? MATCHED : known === UNEXPLAINED ? UNEXPLAINED_MISS : noMatch(known);
+  }
   const filterInput: FilterInput = {
     resource,
     gvk: input.gvk,
-    subresource: input.subresource ?? '',
+    subresource,
     operation: input.operation ?? '',
     user: input.user,
     namespaceLabels: input.namespaceLabels,
   };
-  const matchReason = checkMatch(match, filterInput, isEmptyRequestUser(input.user), explain);
-  if (matchReason !== undefined) return noMatch(matchReason);
-  if (exclude != null) {
-    const excludeReason = checkExclude(exclude, filterInput);
-    if (excludeReason !== undefined) return noMatch(excludeReason);
-  }
-  return MATCHED;
+  let reason = checkMatch(match, filterInput, isEmptyRequestUser(input.user), explain);
+  if (reason === undefined && exclude != null) reason = checkExclude(exclude, filterInput);
+  if (kindOnly) remember(match, exclude ?? undefined, input.gvk, subresource, reason);
+  return reason === undefined ? MATCHED : noMatch(reason);
 }

@@ -47,6 +47,10 @@ function check(c: Case): void {
   const resource = c.input?.resource ?? pod('web');
   const input: MatchInput = { resource, gvk: gvkOf(resource), operation: 'CREATE', ...c.input };
   const got = matchesRule(input, c.match, c.exclude);
+  // Without explanations the verdict is the same, also when answered again (kind-only blocks are
+  // answered from the previous call).
+  for (let i = 0; i < 2; i++)
+    assert.equal(matchesRule(input, c.match, c.exclude, false).matched, got.matched);
   if (c.want === true) {
     assert.deepEqual(got, { matched: true });
     return;

@@ -1,23 +1,27 @@
 // Validate rules against one request, the way Kyverno's engine runs them: autogen rules included,
-// match/exclude, rule context, preconditions (unresolved variables read as ''), then podSecurity,
-// deny, pattern / anyPattern (an UPDATE whose old object fails alike is skipped) or foreach.
+// match/exclude, rule context, preconditions (unresolved variables read as ''), then cel, podSecurity,
+// deny, pattern / anyPattern (an UPDATE whose old object fails alike is skipped) or foreach. Rules are
+// compiled once (compiled-rule.ts) and run without awaiting unless their context reads the cluster.
 import type { JsonObject } from '../../api/json.js';
 import type { KubeObject } from '../../api/kube.js';
 import type { KyvernoPolicy, Rule } from '../../api/policy.js';
 import { computeRules } from '../autogen/autogen.js';
-import { evaluateConditions } from '../conditions/index.js';
 import type { EvalEnv } from '../env.js';
 import type { PolicyRequest } from '../request.js';
 import type { RuleStatus } from '../result.js';
-import { conditionResolver, errorText, ruleContext, ruleSelects } from '../rule-context.js';
+import { errorText, ruleSelects } from '../rule-context.js';
 import type { ContextValues } from '../values.js';
-import { asCelSpec, celBindingsOf, validateCel } from './cel.js';
+import type { EvalContext } from '../variables/context.js';
+import type { CompiledValidateRule } from './compiled-rule.js';
+import { compiledValidateRule } from './compiled-rule.js';
+import type { BodyState } from './compiled-validation.js';
+import { conditionsHold, runCompiledBody } from './compiled-validation.js';
 import type { FailureAction } from './failure-action.js';
 import { failureAction } from './failure-action.js';
-import type { PodSecuritySpec } from './pod-security.js';
-import { validatePodSecurity } from './pod-security.js';
-import type { ValidationSpec, Verdict } from './validation.js';
-import { runValidation } from './validation.js';
+import { evaluateGeneralRule, unchangedViolation } from './general-rule.js';
+import { ruleKindVerdict } from './rule-kind.js';
+import { LazyContext } from './rule-scope.js';
+import type { Verdict } from './verdicts.js';
 
 export interface ValidateRuleOutcome {
   rule: string;
@@ -60,12 +64,16 @@ export async function evaluateValidate(
 ): Promise<ValidateRuleOutcome[]> {
   const rules = options.autogen === false ? policy.spec.rules : rulesWithAutogen(policy);
   const out: ValidateRuleOutcome[] = [];
+  const subject = req.object ?? req.oldObject;
   for (const rule of rules) {
     if (!rule.validate) continue;
     if (options.ruleNames && !options.ruleNames.has(rule.name)) continue;
-    const verdict = await evaluateRule(policy, rule, req, env, options.values);
+    if (!ruleSelects(policy, rule, req, subject) && !ruleSelects(policy, rule, req, req.oldObject)) continue;
+    const compiled = compiledValidateRule(rule);
+    const verdict = compiled.sync
+      ? evaluateCompiledRule(compiled, req, env, options.values)
+      : await evaluateGeneralRule(rule, req, env, options.values);
     if (verdict === undefined) continue;
-    const subject = req.object ?? req.oldObject;
     out.push({
       rule: rule.name,
       ...verdict,
@@ -77,25 +85,26 @@ export async function evaluateValidate(
   return out;
 }
 
-async function evaluateRule(
-  policy: KyvernoPolicy,
-  rule: Rule,
+/** One rule on the compiled path (exported for the tests that compare it with the general path). */
+export function evaluateCompiledRule(
+  c: CompiledValidateRule,
   req: PolicyRequest,
   env: EvalEnv,
   values: ContextValues | undefined,
-): Promise<Verdict | undefined> {
-  const subject = req.object ?? req.oldObject;
-  if (!ruleSelects(policy, rule, req, subject) && !ruleSelects(policy, rule, req, req.oldObject))
-    return undefined;
+): Verdict | undefined {
+  const { rule } = c;
   const operation = req.operation;
-  let ctx;
-  try {
-    ctx = await ruleContext(rule, req, env, values);
-  } catch (e) {
-    return { status: 'error', message: `failed to load context: ${errorText(e)}` };
+  const lazy = new LazyContext({ ruleName: rule.name, req, env, values, needsImages: c.needsImages });
+  const context = (): EvalContext => lazy.get();
+  if (c.hasContext) {
+    try {
+      c.context.load(context(), operation);
+    } catch (e) {
+      return { status: 'error', message: `failed to load context: ${errorText(e)}` };
+    }
   }
   try {
-    const pre = evaluateConditions(rule.preconditions, conditionResolver(ctx, operation, '/preconditions'));
+    const pre = conditionsHold(c.preconditions, context, operation, '/preconditions');
     if (!pre.pass) {
       return {
         status: 'skip',
@@ -105,46 +114,24 @@ async function evaluateRule(
   } catch (e) {
     return { status: 'error', message: `failed to evaluate preconditions: ${errorText(e)}` };
   }
-  const validate = rule.validate ?? {};
-  const isDelete = operation === 'DELETE';
-  const cel = asCelSpec(validate['cel']);
-  if (cel !== undefined) return validateCel(rule.name, cel, celBindingsOf(req));
-  if (validate['podSecurity'] !== undefined) {
-    if (isDelete || req.object === undefined) return undefined;
-    return validatePodSecurity(
-      rule.name,
-      validate['podSecurity'] as unknown as PodSecuritySpec,
-      asJson(req.object),
-    );
-  }
-  const spec = validate as unknown as ValidationSpec;
-  const message = typeof validate['message'] === 'string' ? validate['message'] : undefined;
-  const state = {
+  const kind = ruleKindVerdict(rule, req);
+  if (kind !== 'body') return kind;
+  const state: BodyState = {
     ruleName: rule.name,
-    ruleMessage: message,
-    ctx,
-    env,
+    ruleMessage: c.message,
     operation,
-    resource: isDelete ? undefined : req.object && asJson(req.object),
+    context,
+    resource: operation === 'DELETE' ? undefined : req.object && asJson(req.object),
+    element: undefined,
     nesting: 0,
     foreachValues: values?.rules?.[rule.name]?.foreachValues,
   };
-  const verdict = await runValidation(spec, state);
-  const patternRule =
-    spec.deny === undefined && (spec.pattern !== undefined || spec.anyPattern !== undefined);
+  const verdict = runCompiledBody(c.body, state);
+  const patternRule = c.body.deny === undefined && c.body.patterns !== undefined;
   if (verdict === undefined || !patternRule || operation !== 'UPDATE' || req.oldObject === undefined)
     return verdict;
-  // Kyverno lets existing violations through: an UPDATE that fails exactly as the old object did.
-  const before = await runValidation(spec, { ...state, resource: asJson(req.oldObject) });
-  if (
-    before !== undefined &&
-    before.status === verdict.status &&
-    before.message === verdict.message &&
-    verdict.status !== 'pass'
-  ) {
-    return { status: 'skip', message: 'skipping modified resource as validation results have not changed' };
-  }
-  return verdict;
+  const before = runCompiledBody(c.body, { ...state, resource: asJson(req.oldObject) });
+  return unchangedViolation(before, verdict) ?? verdict;
 }
 
 function asJson(o: KubeObject): JsonObject {

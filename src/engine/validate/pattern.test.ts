@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JsonValue } from '../../api/json.js';
 import { parseAnchor } from './anchor.js';
-import { matchPattern } from './pattern.js';
+import { compilePattern } from './compiled-pattern.js';
+import { matchCompiledPattern, matchPattern } from './pattern.js';
 
 const pod = (extra: Record<string, JsonValue> = {}): JsonValue => ({
   metadata: { name: 'p', labels: { app: 'web', 'app.kubernetes.io/name': 'x' } },
@@ -125,4 +126,41 @@ test('anchors parse with their kind and key', () => {
     ['(a)', '=(a)', 'X(a)', '^(a)', '<(a)', '+(a)', 'a', '()'].map((k) => parseAnchor(k)?.kind),
     ['condition', 'equality', 'negation', 'existence', 'global', 'addIfNotPresent', undefined, undefined],
   );
+});
+
+test('a compiled pattern reused across resources answers as a fresh one (wildcard keys expand per resource)', () => {
+  const pattern: JsonValue = {
+    metadata: { labels: { 'app.kubernetes.io/*': 'x*' } },
+    spec: { containers: [{ '(name)': 'a', image: '!*:latest' }] },
+  };
+  const node = compilePattern(pattern);
+  const resources: [JsonValue, Want][] = [
+    [
+      {
+        metadata: { labels: { 'app.kubernetes.io/name': 'xy' } },
+        spec: { containers: [{ name: 'a', image: 'n:1' }] },
+      },
+      'pass',
+    ],
+    [{ metadata: { labels: { 'app.kubernetes.io/part': 'zz' } }, spec: { containers: [] } }, 'fail'],
+    [{ metadata: { labels: { other: 'x' } }, spec: { containers: [{ name: 'a', image: 'n:1' }] } }, 'fail'],
+    [
+      {
+        metadata: { labels: { 'app.kubernetes.io/a': 'x' } },
+        spec: { containers: [{ name: 'a', image: 'n:latest' }] },
+      },
+      'fail',
+    ],
+    [
+      {
+        metadata: { labels: { 'app.kubernetes.io/a': 'x' } },
+        spec: { containers: [{ name: 'b', image: 'n:latest' }] },
+      },
+      'skip',
+    ],
+  ];
+  for (const [resource, want] of [...resources, ...resources]) {
+    assert.deepEqual(matchCompiledPattern(resource, node), matchPattern(resource, pattern));
+    assert.equal(verdict(resource, pattern), want, JSON.stringify(resource));
+  }
 });

@@ -6,9 +6,9 @@ import type { JsonObject, JsonValue } from '../../api/json.js';
 import { isJsonObject } from '../../api/json.js';
 import { goJsonString } from '../jmespath/index.js';
 import type { Anchor } from './anchor.js';
-import { parseAnchor } from './anchor.js';
+import type { MapNode, PatternNode } from './compiled-pattern.js';
+import { compileMap, compilePattern } from './compiled-pattern.js';
 import { expandMetadataWildcards } from './metadata-wildcards.js';
-import { matchesValuePattern } from './value-pattern.js';
 
 type AnchorErrorKind = 'condition' | 'global' | 'negation';
 
@@ -33,17 +33,16 @@ export interface PatternMismatch {
 class AnchorPresence {
   private readonly seen = new Map<string, boolean>();
 
-  record(pattern: JsonObject, resource: JsonObject): void {
-    for (const key of Object.keys(pattern)) {
-      const a = parseAnchor(key);
-      if (a === undefined || !['condition', 'existence', 'negation'].includes(a.kind)) continue;
-      if (this.seen.get(key) === true) continue;
-      this.seen.set(key, Object.hasOwn(resource, a.key));
+  record(tracked: readonly Anchor[], resource: JsonObject): void {
+    for (const a of tracked) {
+      if (this.seen.get(a.raw) === true) continue;
+      this.seen.set(a.raw, Object.hasOwn(resource, a.key));
     }
   }
 
   someMissing(): boolean {
-    return [...this.seen.values()].some((v) => !v);
+    for (const v of this.seen.values()) if (!v) return true;
+    return false;
   }
 }
 
@@ -56,6 +55,11 @@ type Result = Failure | undefined;
 
 /** undefined when the resource matches. */
 export function matchPattern(resource: JsonValue, pattern: JsonValue): PatternMismatch | undefined {
+  return matchCompiledPattern(resource, compilePattern(pattern));
+}
+
+/** matchPattern() for a pattern compiled ahead of time (compilePattern). */
+export function matchCompiledPattern(resource: JsonValue, pattern: PatternNode): PatternMismatch | undefined {
   const presence = new AnchorPresence();
   const failure = element(resource, pattern, '/', presence);
   if (failure === undefined) return undefined;
@@ -81,81 +85,71 @@ function show(v: JsonValue | undefined): string {
 
 function element(
   resource: JsonValue | undefined,
-  pattern: JsonValue,
+  pattern: PatternNode,
   path: string,
   p: AnchorPresence,
 ): Result {
-  if (isJsonObject(pattern)) {
+  if (pattern.kind === 'map') {
     if (!isJsonObject(resource)) {
       return fail(path, `pattern and resource have different structures. Path: ${path}`);
     }
-    p.record(pattern, resource);
+    p.record(pattern.tracked, resource);
     return map(resource, pattern, path, p);
   }
-  if (Array.isArray(pattern)) {
+  if (pattern.kind === 'array') {
     if (!Array.isArray(resource)) {
       return fail(
         path,
         `validation rule failed at path ${path}, resource does not satisfy the expected overlay pattern`,
       );
     }
-    return array(resource, pattern, path, p);
+    return array(resource, pattern.items, path, p);
   }
   if (Array.isArray(resource)) {
     for (const item of resource) {
-      if (!matchesValuePattern(item, pattern))
+      if (!pattern.matches(item))
         return fail(
           path,
-          `resource value '${show(resource)}' does not match '${show(pattern)}' at path ${path}`,
+          `resource value '${show(resource)}' does not match '${show(pattern.source)}' at path ${path}`,
         );
     }
     return undefined;
   }
-  if (!matchesValuePattern(resource, pattern))
-    return fail(path, `resource value '${show(resource)}' does not match '${show(pattern)}' at path ${path}`);
+  if (!pattern.matches(resource))
+    return fail(
+      path,
+      `resource value '${show(resource)}' does not match '${show(pattern.source)}' at path ${path}`,
+    );
   return undefined;
 }
 
-function map(resource: JsonObject, rawPattern: JsonObject, path: string, p: AnchorPresence): Result {
-  const pattern = expandMetadataWildcards(rawPattern, resource);
-  const anchors: Anchor[] = [];
-  const plain: string[] = [];
-  for (const key of Object.keys(pattern)) {
-    const a = parseAnchor(key);
-    if (a !== undefined && a.kind !== 'addIfNotPresent') anchors.push(a);
-    else plain.push(key);
-  }
-  anchors.sort((x, y) => (x.raw < y.raw ? -1 : x.raw > y.raw ? 1 : 0));
-  for (const a of anchors) {
-    const r = anchored(a, pattern[a.raw] ?? null, resource, path, p);
+function map(resource: JsonObject, compiled: MapNode, path: string, p: AnchorPresence): Result {
+  const pattern = compiled.expandsMetadata ? expanded(compiled, resource) : compiled;
+  for (const { anchor, node } of pattern.anchors) {
+    const r = anchored(anchor, node, resource, path, p);
     if (r !== undefined) return r;
   }
-  // Keys whose values hold anchors go first, so their conditions decide before plain checks fail.
-  const withNested = plain.filter((k) => hasNestedAnchor(pattern[k] ?? null));
-  const rest = plain.filter((k) => !hasNestedAnchor(pattern[k] ?? null));
-  for (const key of [...withNested, ...rest]) {
-    const value = pattern[key] ?? null;
-    const current = `${path}${key}/`;
-    if (value === '*') {
+  for (const { key, node, star } of pattern.plain) {
+    if (star) {
       if (resource[key] === undefined || resource[key] === null)
         return fail(path, `${path}/${key} not found`);
       continue;
     }
-    const r = element(resource[key], value, current, p);
+    const r = element(resource[key], node, `${path}${key}/`, p);
     if (r !== undefined) return r;
   }
   return undefined;
 }
 
-function hasNestedAnchor(v: JsonValue): boolean {
-  if (Array.isArray(v)) return v.some(hasNestedAnchor);
-  if (!isJsonObject(v)) return false;
-  return Object.entries(v).some(([k, item]) => parseAnchor(k) !== undefined || hasNestedAnchor(item));
+// Wildcard metadata keys stand for the resource's keys: the expanded map is compiled per resource.
+function expanded(compiled: MapNode, resource: JsonObject): MapNode {
+  const raw = expandMetadataWildcards(compiled.source, resource);
+  return raw === compiled.source ? compiled : compileMap(raw);
 }
 
 function anchored(
   a: Anchor,
-  pattern: JsonValue,
+  pattern: PatternNode,
   resource: JsonObject,
   path: string,
   p: AnchorPresence,
@@ -196,16 +190,16 @@ function anchored(
   }
 }
 
-function existence(value: JsonValue, pattern: JsonValue, path: string, p: AnchorPresence): Result {
+function existence(value: JsonValue, pattern: PatternNode, path: string, p: AnchorPresence): Result {
   if (!Array.isArray(value))
     return fail(
       path,
       'invalid resource type: Existence ^ () anchor can be used only on list/array type resource',
     );
-  if (!Array.isArray(pattern))
+  if (pattern.kind !== 'array')
     return fail(path, 'invalid pattern type: Pattern has to be of list to compare against resource');
-  for (const item of pattern) {
-    if (!isJsonObject(item))
+  for (const item of pattern.items) {
+    if (item.kind !== 'map')
       return fail(
         path,
         'invalid pattern type: Pattern has to be of type map to compare against items in resource',
@@ -216,11 +210,16 @@ function existence(value: JsonValue, pattern: JsonValue, path: string, p: Anchor
   return undefined;
 }
 
-function array(resource: JsonValue[], pattern: JsonValue[], path: string, p: AnchorPresence): Result {
+function array(
+  resource: JsonValue[],
+  pattern: readonly PatternNode[],
+  path: string,
+  p: AnchorPresence,
+): Result {
   const first = pattern[0];
   if (first === undefined) return fail(path, 'pattern Array empty');
-  if (isJsonObject(first)) return arrayOfMaps(resource, first, path, p);
-  if (!Array.isArray(first)) return element(resource, first, path, p);
+  if (first.kind === 'map') return arrayOfMaps(resource, first, path, p);
+  if (first.kind !== 'array') return element(resource, first, path, p);
   if (resource.length < pattern.length) {
     return fail(
       '',
@@ -238,7 +237,7 @@ function array(resource: JsonValue[], pattern: JsonValue[], path: string, p: Anc
   return applied === 0 && skips.length > 0 ? combinedSkip(path, skips) : undefined;
 }
 
-function arrayOfMaps(resource: JsonValue[], pattern: JsonObject, path: string, p: AnchorPresence): Result {
+function arrayOfMaps(resource: JsonValue[], pattern: MapNode, path: string, p: AnchorPresence): Result {
   const skips: MismatchError[] = [];
   let applied = 0;
   for (const [i, item] of resource.entries()) {

@@ -3,8 +3,8 @@
 import type { JsonObject, JsonValue } from '../../api/json.js';
 import { isJsonObject } from '../../api/json.js';
 import { wildcardMatch } from '../wildcard.js';
-import type { PodView, PssLevel, Violation } from './pss-checks.js';
-import { podSecurityViolations } from './pss-checks.js';
+import type { PodView, PssLevel, Violation } from './pss-view.js';
+import { parsePssVersion, podSecurityViolations } from './pss-versions.js';
 import type { Verdict } from './validation.js';
 
 export interface PodSecurityExclude {
@@ -52,7 +52,15 @@ export function validatePodSecurity(ruleName: string, spec: PodSecuritySpec, res
   const version = spec.version ?? 'latest';
   const pod = podView(resource);
   if (pod === undefined) return { status: 'pass', message: `Validation rule '${ruleName}' passed.` };
-  const violations = podSecurityViolations(pod, level).filter((v) => !excluded(v, spec.exclude ?? []));
+  const pinned = parsePssVersion(spec.version);
+  if (pinned === undefined)
+    return {
+      status: 'error',
+      message: 'failed to parse pod security api version: must be "latest" or "v1.x"',
+    };
+  const violations = podSecurityViolations(pod, level, pinned).filter(
+    (v) => !excluded(v, spec.exclude ?? []),
+  );
   if (violations.length === 0) return { status: 'pass', message: `Validation rule '${ruleName}' passed.` };
   const byControl = new Map<string, string[]>();
   for (const v of violations) {

@@ -1,52 +1,22 @@
-// The Pod Security Standards (kubernetes.io/docs/concepts/security/pod-security-standards), latest
-// version: each check lists its violations on a pod spec, with the field, the offending values and,
-// for container fields, the container's image (exclusions can exempt images).
-import type { JsonObject, JsonValue } from '../../api/json.js';
+// The Pod Security Standards (kubernetes.io/docs/concepts/security/pod-security-standards), newest
+// version of every check, each listing its violations on a pod spec with the field, the offending
+// values and, for container fields, the container's image (exclusions can exempt images). Which
+// checks a pinned `version` runs is pss-versions.ts's business.
+import type { JsonValue } from '../../api/json.js';
 import { isJsonObject } from '../../api/json.js';
+import type { Check, Container, Control, PodView, Violation } from './pss-view.js';
+import {
+  list,
+  obj,
+  perContainer,
+  podAndContainers,
+  podSecurityContext,
+  sc,
+  since,
+  text,
+} from './pss-view.js';
 
-export type PssLevel = 'baseline' | 'restricted';
-
-export interface Violation {
-  /** The control, as Kyverno's `exclude[].controlName` names it ("Host Namespaces"). */
-  control: string;
-  /** e.g. "spec.hostIPC", "spec.containers[*].securityContext.privileged". */
-  field: string;
-  values: string[];
-  /** The image of the container the violation is on; undefined for pod-level fields. */
-  image?: string;
-}
-
-interface Container {
-  kind: 'containers' | 'initContainers' | 'ephemeralContainers';
-  spec: JsonObject;
-}
-
-export interface PodView {
-  metadata: JsonObject;
-  spec: JsonObject;
-}
-
-const obj = (v: JsonValue | undefined): JsonObject => (isJsonObject(v) ? v : {});
-const list = (v: JsonValue | undefined): JsonValue[] => (Array.isArray(v) ? v : []);
-const text = (v: JsonValue | undefined): string => (typeof v === 'string' ? v : JSON.stringify(v ?? null));
-
-function containers(spec: JsonObject): Container[] {
-  const out: Container[] = [];
-  for (const kind of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
-    for (const c of list(spec[kind])) if (isJsonObject(c)) out.push({ kind, spec: c });
-  }
-  return out;
-}
-
-function containerField(c: Container, path: string): string {
-  return `spec.${c.kind}[*].${path}`;
-}
-
-function image(c: Container): string {
-  return typeof c.spec['image'] === 'string' ? c.spec['image'] : '';
-}
-
-const baselineCapabilities = new Set([
+const allowedCapabilities = new Set([
   'AUDIT_WRITE',
   'CHOWN',
   'DAC_OVERRIDE',
@@ -61,7 +31,7 @@ const baselineCapabilities = new Set([
   'SETUID',
   'SYS_CHROOT',
 ]);
-const safeSysctls = new Set([
+export const safeSysctls: ReadonlySet<string> = new Set([
   'kernel.shm_rmid_forced',
   'net.ipv4.ip_local_port_range',
   'net.ipv4.ip_unprivileged_port_start',
@@ -73,7 +43,7 @@ const safeSysctls = new Set([
   'net.ipv4.tcp_keepalive_intvl',
   'net.ipv4.tcp_keepalive_probes',
 ]);
-const seLinuxTypes = new Set([
+export const seLinuxTypes: ReadonlySet<string> = new Set([
   '',
   'container_t',
   'container_init_t',
@@ -91,186 +61,247 @@ const restrictedVolumes = new Set([
   'secret',
 ]);
 
-type Check = (pod: PodView) => Violation[];
+// The first versions of checks that later versions changed; only pinned versions run them.
 
-function perContainer(control: string, path: string, bad: (c: Container) => string[] | undefined): Check {
-  return (pod) =>
-    containers(pod.spec).flatMap((c) => {
-      const values = bad(c);
-      return values === undefined
-        ? []
-        : [{ control, field: containerField(c, path), values, image: image(c) }];
-    });
+const seLinux1Dot0 = seLinuxCheck(new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']));
+
+const sysctls1Dot0 = sysctlsCheck(
+  new Set([
+    'kernel.shm_rmid_forced',
+    'net.ipv4.ip_local_port_range',
+    'net.ipv4.tcp_syncookies',
+    'net.ipv4.ping_group_range',
+    'net.ipv4.ip_unprivileged_port_start',
+  ]),
+);
+
+const seccompPodAnnotation = 'seccomp.security.alpha.kubernetes.io/pod';
+const seccompContainerAnnotation = 'container.seccomp.security.alpha.kubernetes.io/';
+
+const allowedSeccompAnnotation = (v: string): boolean =>
+  v === 'runtime/default' || v === 'docker/default' || v.startsWith('localhost/');
+
+/** Before v1.19 seccomp was set by annotations: the pod's, and one per container name. */
+function seccompAnnotations(pod: PodView, cs: readonly Container[], out: Violation[]): void {
+  const annotations = obj(pod.metadata['annotations']);
+  const check = (key: string, image?: string): void => {
+    const v = annotations[key];
+    if (v === undefined || allowedSeccompAnnotation(text(v))) return;
+    const violation: Violation = {
+      control: 'Seccomp',
+      field: `metadata.annotations["${key}"]`,
+      values: [text(v)],
+    };
+    out.push(image === undefined ? violation : { ...violation, image });
+  };
+  check(seccompPodAnnotation);
+  for (const c of cs) {
+    const name = c.spec['name'];
+    if (typeof name === 'string') check(seccompContainerAnnotation + name, text(c.spec['image'] ?? ''));
+  }
 }
 
-const sc = (c: Container): JsonObject => obj(c.spec['securityContext']);
+const seccompFields: Check = podAndContainers(
+  (pod) =>
+    unconfined(podSecurityContext(pod)['seccompProfile'])
+      ? { control: 'Seccomp', field: 'spec.securityContext.seccompProfile.type', values: ['Unconfined'] }
+      : undefined,
+  perContainer('Seccomp', 'securityContext.seccompProfile.type', (c) =>
+    unconfined(sc(c)['seccompProfile']) ? ['Unconfined'] : undefined,
+  ),
+);
 
-const baselineChecks: Check[] = [
-  (pod) => {
-    const out: Violation[] = [];
-    if (obj(obj(pod.spec['securityContext'])['windowsOptions'])['hostProcess'] === true)
-      out.push({
-        control: 'HostProcess',
-        field: 'spec.securityContext.windowsOptions.hostProcess',
-        values: ['true'],
-      });
-    return out.concat(
+export const baselineControls: readonly Control[] = [
+  since(
+    0,
+    podAndContainers(
+      (pod) =>
+        obj(podSecurityContext(pod)['windowsOptions'])['hostProcess'] === true
+          ? {
+              control: 'HostProcess',
+              field: 'spec.securityContext.windowsOptions.hostProcess',
+              values: ['true'],
+            }
+          : undefined,
       perContainer('HostProcess', 'securityContext.windowsOptions.hostProcess', (c) =>
         obj(sc(c)['windowsOptions'])['hostProcess'] === true ? ['true'] : undefined,
-      )(pod),
-    );
-  },
-  (pod) =>
-    ['hostNetwork', 'hostPID', 'hostIPC']
-      .filter((f) => pod.spec[f] === true)
-      .map((f) => ({ control: 'Host Namespaces', field: `spec.${f}`, values: ['true'] })),
-  perContainer('Privileged Containers', 'securityContext.privileged', (c) =>
-    sc(c)['privileged'] === true ? ['true'] : undefined,
+      ),
+    ),
   ),
-  perContainer('Capabilities', 'securityContext.capabilities.add', (c) => {
-    const added = list(obj(sc(c)['capabilities'])['add'])
-      .map(text)
-      .filter((x) => !baselineCapabilities.has(x));
-    return added.length > 0 ? added : undefined;
+  since(0, (pod, _cs, out) => {
+    for (const f of ['hostNetwork', 'hostPID', 'hostIPC'])
+      if (pod.spec[f] === true)
+        out.push({ control: 'Host Namespaces', field: `spec.${f}`, values: ['true'] });
   }),
-  (pod) =>
-    list(pod.spec['volumes'])
-      .filter((v) => isJsonObject(v) && v['hostPath'] !== undefined)
-      .map((v) => ({
-        control: 'HostPath Volumes',
-        field: 'spec.volumes[*].hostPath',
-        values: [text(obj(v)['name'])],
-      })),
-  perContainer('Host Ports', 'ports[*].hostPort', (c) => {
-    const ports = list(c.spec['ports'])
-      .map((p) => obj(p)['hostPort'])
-      .filter((p) => typeof p === 'number' && p !== 0);
-    return ports.length > 0 ? ports.map(text) : undefined;
+  since(
+    0,
+    perContainer('Privileged Containers', 'securityContext.privileged', (c) =>
+      sc(c)['privileged'] === true ? ['true'] : undefined,
+    ),
+  ),
+  since(
+    0,
+    perContainer('Capabilities', 'securityContext.capabilities.add', (c) => {
+      const added = list(obj(sc(c)['capabilities'])['add'])
+        .map(text)
+        .filter((x) => !allowedCapabilities.has(x));
+      return added.length > 0 ? added : undefined;
+    }),
+  ),
+  since(0, (pod, _cs, out) => {
+    for (const v of list(pod.spec['volumes']))
+      if (isJsonObject(v) && v['hostPath'] !== undefined)
+        out.push({
+          control: 'HostPath Volumes',
+          field: 'spec.volumes[*].hostPath',
+          values: [text(v['name'])],
+        });
   }),
-  (pod) => {
-    const out: Violation[] = [];
-    for (const [k, v] of Object.entries(obj(pod.metadata['annotations']))) {
-      if (!k.startsWith('container.apparmor.security.beta.kubernetes.io/')) continue;
-      const value = text(v);
-      if (value !== 'runtime/default' && !value.startsWith('localhost/'))
-        out.push({ control: 'AppArmor', field: `metadata.annotations["${k}"]`, values: [value] });
-    }
-    const okProfile = (p: JsonValue | undefined): boolean => {
-      const t = obj(p)['type'];
-      return p === undefined || t === 'RuntimeDefault' || t === 'Localhost';
-    };
-    const podProfile = obj(pod.spec['securityContext'])['appArmorProfile'];
-    if (!okProfile(podProfile))
-      out.push({
-        control: 'AppArmor',
-        field: 'spec.securityContext.appArmorProfile.type',
-        values: [text(obj(podProfile)['type'])],
-      });
-    return out.concat(
-      perContainer('AppArmor', 'securityContext.appArmorProfile.type', (c) =>
-        okProfile(sc(c)['appArmorProfile']) ? undefined : [text(obj(sc(c)['appArmorProfile'])['type'])],
-      )(pod),
-    );
+  since(
+    0,
+    perContainer('Host Ports', 'ports[*].hostPort', (c) => {
+      const ports = list(c.spec['ports'])
+        .map((p) => obj(p)['hostPort'])
+        .filter((p) => typeof p === 'number' && p !== 0);
+      return ports.length > 0 ? ports.map(text) : undefined;
+    }),
+  ),
+  since(0, appArmor),
+  { latest: seLinuxCheck(seLinuxTypes), pinned: () => [seLinux1Dot0] },
+  since(
+    0,
+    perContainer('/proc Mount Type', 'securityContext.procMount', (c) => {
+      const m = sc(c)['procMount'];
+      return m === undefined || m === null || m === 'Default' ? undefined : [text(m)];
+    }),
+  ),
+  {
+    latest: seccompFields,
+    pinned: (m) => (m >= 19 ? [seccompAnnotations, seccompFields] : [seccompAnnotations]),
   },
-  (pod) => {
-    const bad = (o: JsonValue | undefined): string[] | undefined => {
-      if (!isJsonObject(o)) return undefined;
-      const values: string[] = [];
-      if (!seLinuxTypes.has(typeof o['type'] === 'string' ? o['type'] : ''))
-        values.push(`type:${text(o['type'])}`);
-      if (typeof o['user'] === 'string' && o['user'] !== '') values.push(`user:${o['user']}`);
-      if (typeof o['role'] === 'string' && o['role'] !== '') values.push(`role:${o['role']}`);
-      return values.length > 0 ? values : undefined;
-    };
-    const podBad = bad(obj(pod.spec['securityContext'])['seLinuxOptions']);
-    const out: Violation[] = podBad
-      ? [{ control: 'SELinux', field: 'spec.securityContext.seLinuxOptions', values: podBad }]
-      : [];
-    return out.concat(
-      perContainer('SELinux', 'securityContext.seLinuxOptions', (c) => bad(sc(c)['seLinuxOptions']))(pod),
-    );
-  },
-  perContainer('/proc Mount Type', 'securityContext.procMount', (c) => {
-    const m = sc(c)['procMount'];
-    return m === undefined || m === null || m === 'Default' ? undefined : [text(m)];
-  }),
-  (pod) => {
-    const unconfined = (p: JsonValue | undefined): boolean => obj(p)['type'] === 'Unconfined';
-    const out: Violation[] = unconfined(obj(pod.spec['securityContext'])['seccompProfile'])
-      ? [{ control: 'Seccomp', field: 'spec.securityContext.seccompProfile.type', values: ['Unconfined'] }]
-      : [];
-    return out.concat(
-      perContainer('Seccomp', 'securityContext.seccompProfile.type', (c) =>
-        unconfined(sc(c)['seccompProfile']) ? ['Unconfined'] : undefined,
-      )(pod),
-    );
-  },
-  (pod) => {
-    const names = list(obj(pod.spec['securityContext'])['sysctls'])
-      .map((s) => text(obj(s)['name']))
-      .filter((n) => !safeSysctls.has(n));
-    return names.length > 0
-      ? [{ control: 'Sysctls', field: 'spec.securityContext.sysctls[*].name', values: names }]
-      : [];
-  },
+  // Newer versions allow more names; pinned versions also run the 1.0 list, which flags a superset.
+  { latest: sysctlsCheck(safeSysctls), pinned: () => [sysctls1Dot0] },
 ];
 
-const restrictedChecks: Check[] = [
-  (pod) =>
-    list(pod.spec['volumes']).flatMap((v) => {
+function unconfined(p: JsonValue | undefined): boolean {
+  return obj(p)['type'] === 'Unconfined';
+}
+
+function appArmor(pod: PodView, cs: readonly Container[], out: Violation[]): void {
+  for (const [k, v] of Object.entries(obj(pod.metadata['annotations']))) {
+    if (!k.startsWith('container.apparmor.security.beta.kubernetes.io/')) continue;
+    const value = text(v);
+    if (value !== 'runtime/default' && !value.startsWith('localhost/'))
+      out.push({ control: 'AppArmor', field: `metadata.annotations["${k}"]`, values: [value] });
+  }
+  const okProfile = (p: JsonValue | undefined): boolean => {
+    const t = obj(p)['type'];
+    return p === undefined || t === 'RuntimeDefault' || t === 'Localhost';
+  };
+  const podProfile = podSecurityContext(pod)['appArmorProfile'];
+  if (!okProfile(podProfile))
+    out.push({
+      control: 'AppArmor',
+      field: 'spec.securityContext.appArmorProfile.type',
+      values: [text(obj(podProfile)['type'])],
+    });
+  perContainer('AppArmor', 'securityContext.appArmorProfile.type', (c) =>
+    okProfile(sc(c)['appArmorProfile']) ? undefined : [text(obj(sc(c)['appArmorProfile'])['type'])],
+  )(pod, cs, out);
+}
+
+function seLinuxViolations(o: JsonValue | undefined, types: ReadonlySet<string>): string[] | undefined {
+  if (!isJsonObject(o)) return undefined;
+  const values: string[] = [];
+  if (!types.has(typeof o['type'] === 'string' ? o['type'] : '')) values.push(`type:${text(o['type'])}`);
+  if (typeof o['user'] === 'string' && o['user'] !== '') values.push(`user:${o['user']}`);
+  if (typeof o['role'] === 'string' && o['role'] !== '') values.push(`role:${o['role']}`);
+  return values.length > 0 ? values : undefined;
+}
+
+export function seLinuxCheck(types: ReadonlySet<string>): Check {
+  return podAndContainers(
+    (pod) => {
+      const values = seLinuxViolations(podSecurityContext(pod)['seLinuxOptions'], types);
+      return values
+        ? { control: 'SELinux', field: 'spec.securityContext.seLinuxOptions', values }
+        : undefined;
+    },
+    perContainer('SELinux', 'securityContext.seLinuxOptions', (c) =>
+      seLinuxViolations(sc(c)['seLinuxOptions'], types),
+    ),
+  );
+}
+
+export const restrictedControls: readonly Control[] = [
+  since(0, (pod, _cs, out) => {
+    for (const v of list(pod.spec['volumes'])) {
       const types = Object.keys(obj(v)).filter((k) => k !== 'name' && !restrictedVolumes.has(k));
-      return types.length > 0 ? [{ control: 'Volume Types', field: 'spec.volumes[*]', values: types }] : [];
-    }),
-  perContainer('Privilege Escalation', 'securityContext.allowPrivilegeEscalation', (c) =>
-    sc(c)['allowPrivilegeEscalation'] === false
-      ? undefined
-      : [text(sc(c)['allowPrivilegeEscalation'] ?? 'undefined')],
+      if (types.length > 0) out.push({ control: 'Volume Types', field: 'spec.volumes[*]', values: types });
+    }
+  }),
+  since(
+    8,
+    perContainer('Privilege Escalation', 'securityContext.allowPrivilegeEscalation', (c) =>
+      sc(c)['allowPrivilegeEscalation'] === false
+        ? undefined
+        : [text(sc(c)['allowPrivilegeEscalation'] ?? 'undefined')],
+    ),
   ),
-  (pod) => {
-    const podNonRoot = obj(pod.spec['securityContext'])['runAsNonRoot'];
-    const out: Violation[] =
-      podNonRoot === false
-        ? [{ control: 'Running as Non-root', field: 'spec.securityContext.runAsNonRoot', values: ['false'] }]
-        : [];
-    return out.concat(
-      perContainer('Running as Non-root', 'securityContext.runAsNonRoot', (c) => {
-        const v = sc(c)['runAsNonRoot'];
-        if (v === false) return ['false'];
-        return v === true || podNonRoot === true ? undefined : ['undefined'];
-      })(pod),
-    );
-  },
-  (pod) => {
-    const out: Violation[] =
-      obj(pod.spec['securityContext'])['runAsUser'] === 0
-        ? [{ control: 'Running as Non-root user', field: 'spec.securityContext.runAsUser', values: ['0'] }]
-        : [];
-    return out.concat(
+  since(0, (pod, cs, out) => {
+    const podNonRoot = podSecurityContext(pod)['runAsNonRoot'];
+    if (podNonRoot === false)
+      out.push({
+        control: 'Running as Non-root',
+        field: 'spec.securityContext.runAsNonRoot',
+        values: ['false'],
+      });
+    perContainer('Running as Non-root', 'securityContext.runAsNonRoot', (c) => {
+      const v = sc(c)['runAsNonRoot'];
+      if (v === false) return ['false'];
+      return v === true || podNonRoot === true ? undefined : ['undefined'];
+    })(pod, cs, out);
+  }),
+  since(
+    23,
+    podAndContainers(
+      (pod) =>
+        podSecurityContext(pod)['runAsUser'] === 0
+          ? { control: 'Running as Non-root user', field: 'spec.securityContext.runAsUser', values: ['0'] }
+          : undefined,
       perContainer('Running as Non-root user', 'securityContext.runAsUser', (c) =>
         sc(c)['runAsUser'] === 0 ? ['0'] : undefined,
-      )(pod),
-    );
-  },
-  (pod) => {
+      ),
+    ),
+  ),
+  since(19, (pod, cs, out) => {
     const ok = (p: JsonValue | undefined): boolean =>
       ['RuntimeDefault', 'Localhost'].includes(text(obj(p)['type']));
-    const podOk = ok(obj(pod.spec['securityContext'])['seccompProfile']);
-    return perContainer('Seccomp', 'securityContext.seccompProfile.type', (c) => {
+    const podOk = ok(podSecurityContext(pod)['seccompProfile']);
+    perContainer('Seccomp', 'securityContext.seccompProfile.type', (c) => {
       const p = sc(c)['seccompProfile'];
       if (p === undefined) return podOk ? undefined : ['undefined'];
       return ok(p) ? undefined : [text(obj(p)['type'])];
-    })(pod);
-  },
-  perContainer('Capabilities', 'securityContext.capabilities', (c) => {
-    const caps = obj(sc(c)['capabilities']);
-    const values: string[] = [];
-    if (!list(caps['drop']).map(text).includes('ALL')) values.push('drop:ALL missing');
-    for (const a of list(caps['add']).map(text)) if (a !== 'NET_BIND_SERVICE') values.push(a);
-    return values.length > 0 ? values : undefined;
+    })(pod, cs, out);
   }),
+  since(
+    22,
+    perContainer('Capabilities', 'securityContext.capabilities', (c) => {
+      const caps = obj(sc(c)['capabilities']);
+      const values: string[] = [];
+      if (!list(caps['drop']).map(text).includes('ALL')) values.push('drop:ALL missing');
+      for (const a of list(caps['add']).map(text)) if (a !== 'NET_BIND_SERVICE') values.push(a);
+      return values.length > 0 ? values : undefined;
+    }),
+  ),
 ];
 
-export function podSecurityViolations(pod: PodView, level: PssLevel): Violation[] {
-  const checks = level === 'restricted' ? [...baselineChecks, ...restrictedChecks] : baselineChecks;
-  return checks.flatMap((c) => c(pod));
+export function sysctlsCheck(allowed: ReadonlySet<string>): Check {
+  return (pod, _cs, out) => {
+    const names = list(podSecurityContext(pod)['sysctls'])
+      .map((s) => text(obj(s)['name']))
+      .filter((n) => !allowed.has(n));
+    if (names.length > 0)
+      out.push({ control: 'Sysctls', field: 'spec.securityContext.sysctls[*].name', values: names });
+  };
 }

@@ -1,21 +1,20 @@
 // The body of a validate rule (or of one foreach entry): deny, pattern / anyPattern, nested foreach.
-// Shared by the rule and its foreach elements, as Kyverno's validator is.
+// Shared by the rule and its foreach elements, as Kyverno's validator is. This is the general path,
+// for rules whose context entries read the cluster (awaited); compiled-*.ts run all other rules.
 import type { JsonObject, JsonValue } from '../../api/json.js';
 import { isJsonObject } from '../../api/json.js';
 import type { AnyAllConditions, ContextEntry, Preconditions } from '../../api/policy.js';
 import { evaluateConditions } from '../conditions/index.js';
 import { loadContext } from '../context/load.js';
 import type { EvalEnv } from '../env.js';
-import type { RuleStatus } from '../result.js';
 import { addElement, conditionResolver, errorText, evaluateList } from '../rule-context.js';
 import type { EvalContext } from '../variables/context.js';
 import { substituteAll } from '../variables/substitute.js';
-import { matchPattern } from './pattern.js';
+import { compilePattern } from './compiled-pattern.js';
+import type { CheckedPatterns, MessageScope, Verdict } from './verdicts.js';
+import { denyVerdict, patternVerdict } from './verdicts.js';
 
-export interface Verdict {
-  status: RuleStatus;
-  message: string;
-}
+export type { Verdict } from './verdicts.js';
 
 /** The fields a validate rule and a validate foreach entry share. */
 export interface ValidationSpec {
@@ -71,14 +70,8 @@ export async function runValidation(spec: ValidationSpec, s: ValidationState): P
   return undefined;
 }
 
-function ruleMessage(s: ValidationState): { text: string; ok: boolean } {
-  if (s.ruleMessage === undefined || s.ruleMessage === '') return { text: '', ok: true };
-  try {
-    const v = substituteAll(s.ruleMessage, s.ctx, { operation: s.operation, path: '/validate/message' });
-    return typeof v === 'string' ? { text: v, ok: true } : { text: s.ruleMessage, ok: false };
-  } catch {
-    return { text: s.ruleMessage, ok: false };
-  }
+function messageScope(s: ValidationState): MessageScope {
+  return { ruleName: s.ruleName, ruleMessage: s.ruleMessage, operation: s.operation, context: () => s.ctx };
 }
 
 function deny(conditions: Preconditions | AnyAllConditions | undefined, s: ValidationState): Verdict {
@@ -88,24 +81,7 @@ function deny(conditions: Preconditions | AnyAllConditions | undefined, s: Valid
   } catch (e) {
     return { status: 'error', message: `failed to check deny conditions: ${errorText(e)}` };
   }
-  if (!denied) return { status: 'pass', message: `validation rule '${s.ruleName}' passed.` };
-  const m = ruleMessage(s);
-  return { status: 'fail', message: m.text === '' ? `validation error: rule ${s.ruleName} failed` : m.text };
-}
-
-function failureMessage(s: ValidationState, error: string, path: string): string {
-  const m = ruleMessage(s);
-  if (s.ruleMessage === undefined || s.ruleMessage === '') {
-    return path !== ''
-      ? `validation error: rule ${s.ruleName} failed at path ${path}`
-      : `validation error: rule ${s.ruleName} execution error: ${error}`;
-  }
-  if (!m.ok)
-    return `validation error: variables substitution error in rule ${s.ruleName} execution error: ${error}`;
-  const text = m.text.endsWith('.') ? m.text : `${m.text}.`;
-  return path !== ''
-    ? `validation error: ${text} rule ${s.ruleName} failed at path ${path}`
-    : `validation error: ${text} rule ${s.ruleName} execution error: ${error}`;
+  return denyVerdict(denied, messageScope(s));
 }
 
 function validatePatterns(
@@ -114,38 +90,13 @@ function validatePatterns(
   anyPattern: JsonValue | undefined,
   s: ValidationState,
 ): Verdict {
-  if (pattern !== undefined) {
-    const miss = matchPattern(target, pattern);
-    if (miss === undefined) return { status: 'pass', message: `validation rule '${s.ruleName}' passed.` };
-    if (miss.skip) return { status: 'skip', message: miss.message };
-    return {
-      status: miss.path === '' ? 'error' : 'fail',
-      message: failureMessage(s, miss.message, miss.path),
-    };
-  }
-  if (!Array.isArray(anyPattern)) {
-    return { status: 'error', message: 'failed to deserialize anyPattern, expected type array' };
-  }
-  const failed: string[] = [];
-  const skipped: string[] = [];
-  for (const [i, p] of anyPattern.entries()) {
-    const miss = matchPattern(target, p);
-    if (miss === undefined)
-      return { status: 'pass', message: `validation rule '${s.ruleName}' anyPattern[${i}] passed.` };
-    if (miss.skip) skipped.push(`rule ${s.ruleName}[${i}] skipped: ${miss.message}`);
-    else if (miss.path === '') failed.push(`rule ${s.ruleName}[${i}] failed: ${miss.message}`);
-    else failed.push(`rule ${s.ruleName}[${i}] failed at path ${miss.path}`);
-  }
-  if (failed.length === 0 && skipped.length > 0) return { status: 'skip', message: skipped.join(' ') };
-  const msg = s.ruleMessage ?? '';
-  const joined = failed.join(' ');
-  const text =
-    msg === ''
-      ? `validation error: ${joined}`
-      : msg.endsWith('.')
-        ? `validation error: ${msg} ${joined}`
-        : `validation error: ${msg}. ${joined}`;
-  return { status: 'fail', message: text };
+  const checked: CheckedPatterns =
+    pattern !== undefined
+      ? { kind: 'pattern', node: compilePattern(pattern) }
+      : Array.isArray(anyPattern)
+        ? { kind: 'anyPattern', nodes: anyPattern.map(compilePattern) }
+        : { kind: 'invalid' };
+  return patternVerdict(target, checked, messageScope(s));
 }
 
 async function validateForEach(entries: ForEachValidation[], s: ValidationState): Promise<Verdict> {

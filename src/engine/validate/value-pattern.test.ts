@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JsonValue } from '../../api/json.js';
-import { matchesValuePattern } from './value-pattern.js';
+import { compileValuePattern, matchesValuePattern } from './value-pattern.js';
 
 // [value, pattern, expected] — Kyverno's documented operators and wildcards.
 const cases: [JsonValue | undefined, JsonValue, boolean][] = [
@@ -56,3 +56,17 @@ for (const [value, pattern, expected] of cases) {
     assert.equal(matchesValuePattern(value, pattern), expected);
   });
 }
+
+test('a leaf compiled once gives the same answers for every value it is applied to', () => {
+  const byPattern = new Map<string, [JsonValue | undefined, boolean][]>();
+  for (const [value, pattern, expected] of cases) {
+    const key = JSON.stringify(pattern);
+    byPattern.set(key, [...(byPattern.get(key) ?? []), [value, expected]]);
+  }
+  for (const [pattern, rows] of byPattern) {
+    const check = compileValuePattern(JSON.parse(pattern) as JsonValue);
+    // Twice over, so no state can carry from one value to the next.
+    for (const [value, expected] of [...rows, ...rows])
+      assert.equal(check(value), expected, `${pattern} ${JSON.stringify(value)}`);
+  }
+});

@@ -4,6 +4,7 @@
 // wildcards; numbers compare as durations, then as quantities, then as wildcard strings.
 import type { JsonValue } from '../../api/json.js';
 import { isJsonObject } from '../../api/json.js';
+import type { Quantity } from '../units/index.js';
 import { compareQuantities, tryParseDuration, tryParseQuantity } from '../units/index.js';
 import { wildcardMatch } from '../wildcard.js';
 
@@ -12,15 +13,24 @@ type Op = '' | '>=' | '<=' | '>' | '<' | '!' | 'range' | 'notRange';
 const RANGE = /^([-|+]?\d+(?:\.\d+)?[A-Za-z]*)-([-|+]?\d+(?:\.\d+)?[A-Za-z]*)$/;
 const NOT_RANGE = /^([-|+]?\d+(?:\.\d+)?[A-Za-z]*)!-([-|+]?\d+(?:\.\d+)?[A-Za-z]*)$/;
 
+type Check = (value: JsonValue | undefined) => boolean;
+
 /** Does `value` satisfy the pattern leaf `pattern`? */
 export function matchesValuePattern(value: JsonValue | undefined, pattern: JsonValue): boolean {
-  if (typeof pattern === 'boolean') return typeof value === 'boolean' && value === pattern;
+  return compileValuePattern(pattern)(value);
+}
+
+/** The check of one pattern leaf, with a string pattern's alternatives and operands parsed once. */
+export function compileValuePattern(pattern: JsonValue): Check {
+  if (typeof pattern === 'boolean') return (value) => typeof value === 'boolean' && value === pattern;
   if (typeof pattern === 'number')
-    return Number.isInteger(pattern) ? intPattern(value, pattern) : floatPattern(value, pattern);
-  if (pattern === null) return nilPattern(value);
-  if (Array.isArray(pattern)) return false;
-  if (isJsonObject(pattern)) return isJsonObject(value);
-  return stringPatterns(value, pattern);
+    return Number.isInteger(pattern)
+      ? (value) => intPattern(value, pattern)
+      : (value) => floatPattern(value, pattern);
+  if (pattern === null) return nilPattern;
+  if (Array.isArray(pattern)) return () => false;
+  if (isJsonObject(pattern)) return (value) => isJsonObject(value);
+  return stringPatterns(pattern);
 }
 
 function intPattern(value: JsonValue | undefined, pattern: number): boolean {
@@ -46,14 +56,15 @@ function nilPattern(value: JsonValue | undefined): boolean {
   return false;
 }
 
-function stringPatterns(value: JsonValue | undefined, pattern: string): boolean {
-  if (value === pattern) return true;
-  return pattern.split('|').some((alternative) =>
+// `a | b & c`: any alternative whose conditions all hold.
+function stringPatterns(pattern: string): Check {
+  const alternatives = pattern.split('|').map((alternative) =>
     alternative
       .trim()
       .split('&')
-      .every((c) => stringPattern(value, c.trim())),
+      .map((c) => stringPattern(c.trim())),
   );
+  return (value) => value === pattern || alternatives.some((all) => all.every((check) => check(value)));
 }
 
 function operatorOf(pattern: string): Op {
@@ -64,22 +75,27 @@ function operatorOf(pattern: string): Op {
   return '';
 }
 
-function stringPattern(value: JsonValue | undefined, pattern: string): boolean {
+function stringPattern(pattern: string): Check {
   const op = operatorOf(pattern);
   if (op === 'range') {
     const [, low = '', high = ''] = RANGE.exec(pattern) ?? [];
-    return stringPattern(value, `>= ${low}`) && stringPattern(value, `<= ${high}`);
+    const atLeast = stringPattern(`>= ${low}`);
+    const atMost = stringPattern(`<= ${high}`);
+    return (value) => atLeast(value) && atMost(value);
   }
   if (op === 'notRange') {
     const [, low = '', high = ''] = NOT_RANGE.exec(pattern) ?? [];
-    return stringPattern(value, `< ${low}`) || stringPattern(value, `> ${high}`);
+    const below = stringPattern(`< ${low}`);
+    const above = stringPattern(`> ${high}`);
+    return (value) => below(value) || above(value);
   }
   const operand = pattern.slice(op.length).trim();
-  return (
-    compareDurations(value, operand, op) ||
-    compareQuantity(value, operand, op) ||
-    compareString(value, operand, op)
-  );
+  const duration = tryParseDuration(operand);
+  const quantity = tryParseQuantity(operand);
+  return (value) =>
+    compareDurations(value, duration, op) ||
+    compareQuantity(value, quantity, op) ||
+    compareString(value, operand, op);
 }
 
 function ordered(cmp: number, op: Op): boolean {
@@ -109,8 +125,7 @@ function numberText(value: JsonValue | undefined): string | undefined {
   return undefined;
 }
 
-function compareDurations(value: JsonValue | undefined, pattern: string, op: Op): boolean {
-  const p = tryParseDuration(pattern);
+function compareDurations(value: JsonValue | undefined, p: bigint | undefined, op: Op): boolean {
   const text = numberText(value);
   if (p === undefined || text === undefined) return false;
   const v = tryParseDuration(text);
@@ -118,8 +133,7 @@ function compareDurations(value: JsonValue | undefined, pattern: string, op: Op)
   return ordered(v === p ? 0 : v > p ? 1 : -1, op);
 }
 
-function compareQuantity(value: JsonValue | undefined, pattern: string, op: Op): boolean {
-  const p = tryParseQuantity(pattern);
+function compareQuantity(value: JsonValue | undefined, p: Quantity | undefined, op: Op): boolean {
   const text = numberText(value);
   if (p === undefined || text === undefined) return false;
   const v = tryParseQuantity(text);

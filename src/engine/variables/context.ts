@@ -3,12 +3,18 @@
 import type { JsonObject, JsonValue } from '../../api/json.js';
 import { isJsonObject } from '../../api/json.js';
 import type { FunctionContext, FunctionSpec } from '../jmespath/types.js';
-import type { CompiledExpression, SearchOptions } from '../jmespath/index.js';
-import { search } from '../jmespath/index.js';
+import type { CompiledExpression, MissingKey, SearchOptions } from '../jmespath/index.js';
+import { compile, search } from '../jmespath/index.js';
 
 export class EvalContext {
   private root: JsonObject;
-  private readonly saved: JsonObject[] = [];
+  /**
+   * The root is a copy this context made and nobody else holds (no checkpoint, no caller, no query
+   * result): top-level names can then be written in place instead of copying the root again.
+   */
+  private owned = false;
+  /** Checkpoints; created by the first one (most contexts never take one). */
+  private saved: JsonObject[] | undefined;
   private readonly options: SearchOptions;
 
   constructor(
@@ -23,11 +29,23 @@ export class EvalContext {
 
   /** Evaluates a JMESPath expression against the context; throws JmesPathError. */
   query(expression: string): JsonValue {
-    return search(expression, this.root, this.options);
+    return this.evaluateRoot(compile(expression));
   }
 
   /** query() for an expression compiled ahead of time; subclasses that change query() change this too. */
   evaluate(compiled: CompiledExpression): JsonValue {
+    return this.evaluateRoot(compiled);
+  }
+
+  /** evaluate() that returns a missing key instead of throwing it; subclasses overriding evaluate() override this too. */
+  evaluateOrMissing(compiled: CompiledExpression): JsonValue | MissingKey {
+    if (compiled.mayReturnInput) this.owned = false;
+    return compiled.evaluateOrMissing(this.root, this.options);
+  }
+
+  private evaluateRoot(compiled: CompiledExpression): JsonValue {
+    // `@` may hand the root itself to the caller, who may store it (even back into the context).
+    if (compiled.mayReturnInput) this.owned = false;
     return compiled.evaluate(this.root, this.options);
   }
 
@@ -44,24 +62,32 @@ export class EvalContext {
   /** Writes `value` at a dotted path ("request.operation", "a.b.c"), creating objects on the way. */
   set(path: string, value: JsonValue): void {
     if (!path.includes('.') && !path.includes('"')) {
-      // A top-level name (element, a context entry): one shallow copy.
-      const copy = shallowCopy(this.root);
-      copy[path] = value;
-      this.root = copy;
+      // A top-level name (element, a context entry): at most one shallow copy.
+      this.writable()[path] = value;
       return;
     }
     this.root = setIn(this.root, splitPath(path), value);
+    this.owned = true;
   }
 
-  /** set(name1, value1) then set(name2, value2), for top-level names, with one copy of the root. */
+  /** set(name1, value1) then set(name2, value2), for top-level names, with at most one copy of the root. */
   setNames(name1: string, value1: JsonValue, name2: string, value2: JsonValue): void {
-    const copy = shallowCopy(this.root);
-    copy[name1] = value1;
-    copy[name2] = value2;
-    this.root = copy;
+    const root = this.writable();
+    root[name1] = value1;
+    root[name2] = value2;
+  }
+
+  /** The root, copied first unless this context alone holds it. */
+  private writable(): JsonObject {
+    if (!this.owned) {
+      this.root = shallowCopy(this.root);
+      this.owned = true;
+    }
+    return this.root;
   }
 
   get data(): JsonObject {
+    this.owned = false;
     return this.root;
   }
 
@@ -70,17 +96,26 @@ export class EvalContext {
   }
 
   checkpoint(): void {
-    this.saved.push(this.root);
+    if (this.saved === undefined) this.saved = [this.root];
+    else this.saved.push(this.root);
+    this.owned = false;
   }
 
   restore(): void {
-    const top = this.saved[this.saved.length - 1];
-    if (top !== undefined) this.root = top;
+    const saved = this.saved;
+    const top = saved === undefined ? undefined : saved[saved.length - 1];
+    if (top !== undefined) {
+      this.root = top;
+      this.owned = false;
+    }
   }
 
   dropCheckpoint(): void {
-    const top = this.saved.pop();
-    if (top !== undefined) this.root = top;
+    const top = this.saved?.pop();
+    if (top !== undefined) {
+      this.root = top;
+      this.owned = false;
+    }
   }
 }
 

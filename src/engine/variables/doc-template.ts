@@ -10,18 +10,29 @@ import { substituteAll } from './substitute.js';
 
 export type DocTemplate =
   | { readonly kind: 'static'; readonly value: JsonValue }
-  | { readonly kind: 'string'; readonly template: StringTemplate; readonly path: string }
+  | StringDoc
   | { readonly kind: 'array'; readonly items: readonly DocTemplate[] }
   | {
       readonly kind: 'object';
       /** Every key with its value when static (null otherwise), in the document's order. */
       readonly shape: JsonObject;
-      /** The keys whose values have variables, and their templates. */
-      readonly keys: readonly string[];
-      readonly values: readonly DocTemplate[];
+      /**
+       * What render writes, in the document's order: each key with its static value or its template.
+       * (Built key by key: cheaper than cloning `shape` when every render site sees many shapes.)
+       */
+      readonly fill: readonly { readonly key: string; readonly value: JsonValue; readonly template: DocTemplate | undefined }[];
     }
   /** Map keys with variables: the keys decide the paths below, so the generic walk handles it. */
   | { readonly kind: 'walk'; readonly doc: JsonValue; readonly path: string };
+
+/** A string with variables; `base` + `path` of the last render is kept, as nearly every render repeats it. */
+interface StringDoc {
+  readonly kind: 'string';
+  readonly template: StringTemplate;
+  readonly path: string;
+  lastBase: string;
+  lastFull: string;
+}
 
 export interface RenderOptions extends SubstituteOptions {
   /**
@@ -35,7 +46,7 @@ export interface RenderOptions extends SubstituteOptions {
 export function compileDoc(doc: JsonValue, path = ''): DocTemplate {
   if (typeof doc === 'string') {
     return doc.includes('{{')
-      ? { kind: 'string', template: compileString(doc), path }
+      ? { kind: 'string', template: compileString(doc), path, lastBase: '', lastFull: path }
       : { kind: 'static', value: doc };
   }
   if (Array.isArray(doc)) {
@@ -48,17 +59,18 @@ export function compileDoc(doc: JsonValue, path = ''): DocTemplate {
     const all = keys.map((k) => compileDoc(doc[k] as JsonValue, `${path}/${k}`));
     if (all.every(isStatic)) return staticOf(doc);
     const shape: JsonObject = {};
-    const dynamicKeys: string[] = [];
-    const values: DocTemplate[] = [];
     keys.forEach((k, i) => {
       const t = all[i] as DocTemplate;
       shape[k] = t.kind === 'static' ? t.value : null;
-      if (t.kind !== 'static') {
-        dynamicKeys.push(k);
-        values.push(t);
-      }
     });
-    return { kind: 'object', shape: Object.freeze(shape), keys: dynamicKeys, values };
+    // `{ ...shape }` never copied a static "__proto__" (assigning it set the shape's prototype).
+    const fill = keys
+      .map((key, i) => {
+        const t = all[i] as DocTemplate;
+        return t.kind === 'static' ? { key, value: t.value, template: undefined } : { key, value: null, template: t };
+      })
+      .filter((f) => f.key !== '__proto__' || f.template !== undefined);
+    return { kind: 'object', shape, fill };
   }
   return { kind: 'static', value: doc };
 }
@@ -77,17 +89,25 @@ export function renderDoc(t: DocTemplate, ctx: EvalContext, o: RenderOptions, ba
     case 'static':
       return t.value;
     case 'string': {
-      const v = t.template.render(ctx, o, base + t.path);
+      if (base !== t.lastBase) {
+        t.lastFull = base + t.path;
+        t.lastBase = base;
+      }
+      const v = t.template.render(ctx, o, t.lastFull);
       return o.copyValues === true && v !== null && typeof v === 'object' ? copyJson(v) : v;
     }
-    case 'array':
-      return t.items.map((item) => renderDoc(item, ctx, o, base));
+    case 'array': {
+      // A loop, not map(): a closure over the arguments would make every call allocate a context.
+      const out: JsonValue[] = [];
+      for (const item of t.items) out.push(renderDoc(item, ctx, o, base));
+      return out;
+    }
     case 'object': {
-      // A clone of the shape keeps V8's fast object layout; only the dynamic keys are written.
-      const out: JsonObject = { ...t.shape };
-      const { keys, values } = t;
-      for (let i = 0; i < keys.length; i++) {
-        out[keys[i] as string] = renderDoc(values[i] as DocTemplate, ctx, o, base);
+      const out: JsonObject = {};
+      const fill = t.fill;
+      for (let i = 0; i < fill.length; i++) {
+        const f = fill[i] as (typeof fill)[number];
+        out[f.key] = f.template === undefined ? f.value : renderDoc(f.template, ctx, o, base);
       }
       return out;
     }

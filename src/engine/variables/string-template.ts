@@ -68,14 +68,20 @@ class VariablePart {
 
   resolve(ctx: EvalContext, o: SubstituteOptions, path: string): Resolved {
     if (this.compiled === undefined) return resolveVariable(this.text, ctx, o, path);
+    return { value: this.value(ctx, o, path), shallow: this.shallow };
+  }
+
+  /** resolve()'s value, without the wrapper, for parts that are compiled (see `compiled`). */
+  value(ctx: EvalContext, o: SubstituteOptions, path: string): JsonValue {
     let compiled = this.compiled;
+    if (compiled === undefined) return resolveVariable(this.text, ctx, o, path).value;
     if (o.operation === 'DELETE') {
       this.deleteCompiled ??= tryCompile(rewriteForDelete(this.expr));
-      if (this.deleteCompiled === undefined) return resolveVariable(this.text, ctx, o, path);
+      if (this.deleteCompiled === undefined) return resolveVariable(this.text, ctx, o, path).value;
       compiled = this.deleteCompiled;
     }
     try {
-      return { value: ctx.evaluate(compiled), shallow: this.shallow };
+      return ctx.evaluate(compiled);
     } catch (e) {
       throw resolveError(compiled.expression, path, e);
     }
@@ -132,25 +138,40 @@ export class StringTemplate {
     const parts = this.parts;
     if (this.whole && parts.length === 1) {
       const only = parts[0] as VariablePart;
+      if (!only.shallow) return only.value(ctx, o, path);
       const r = only.resolve(ctx, o, path);
-      if (!r.shallow) return r.value;
       if (this.fast) {
         const s = stringify(r.value);
         if (!s.includes('{{')) return s;
       }
       return substituteGeneral(this.source, ctx, o, path, [r]);
     }
-    const first: Resolved[] = [];
-    for (const part of parts) first.push(part.resolve(ctx, o, path));
-    if (!this.fast) return substituteGeneral(this.source, ctx, o, path, first);
+    if (!this.fast) {
+      const first: Resolved[] = [];
+      for (const part of parts) first.push(part.resolve(ctx, o, path));
+      return substituteGeneral(this.source, ctx, o, path, first);
+    }
+    // Every part is evaluated before anything is printed, as the general loop does.
+    const values: JsonValue[] = new Array<JsonValue>(parts.length);
+    for (let i = 0; i < parts.length; i++) values[i] = (parts[i] as VariablePart).value(ctx, o, path);
     let out = this.statics[0] ?? '';
-    for (let i = 0; i < first.length; i++) {
-      const s = stringify((first[i] as Resolved).value);
-      if (s.includes('{{')) return substituteGeneral(this.source, ctx, o, path, first);
+    // The static text has no braces, so only values with a `{` can make the result contain `{{`.
+    let braces = false;
+    for (let i = 0; i < values.length; i++) {
+      const s = stringify(values[i] as JsonValue);
+      if (s.includes('{')) {
+        if (s.includes('{{')) return this.general(ctx, o, path, values);
+        braces = true;
+      }
       out += s + (this.statics[i + 1] ?? '');
     }
-    if (out.includes('{{')) return substituteGeneral(this.source, ctx, o, path, first);
+    if (braces && out.includes('{{')) return this.general(ctx, o, path, values);
     return out;
+  }
+
+  private general(ctx: EvalContext, o: SubstituteOptions, path: string, values: JsonValue[]): JsonValue {
+    const first = values.map((value, i): Resolved => ({ value, shallow: (this.parts[i] as VariablePart).shallow }));
+    return substituteGeneral(this.source, ctx, o, path, first);
   }
 }
 
@@ -196,14 +217,14 @@ function substituteGeneral(
   first: readonly Resolved[] | undefined,
 ): JsonValue {
   let current = value;
-  let found = findVariables(current);
+  let found = scanned(current);
   let round = 0;
   while (found.length > 0) {
     // After inner variables resolve, an outer variable may now be the whole string: it keeps its type.
     const whole = current;
     for (let i = 0; i < found.length; i++) {
       const { prefix, text } = found[i] as Found;
-      const result = (round === 0 ? first?.[i] : undefined) ?? resolveVariable(text, ctx, o, path);
+      const result = (round === 0 ? first?.[i] : undefined) ?? partFor(prefix, text).resolve(ctx, o, path);
       if (text === whole && !result.shallow) return result.value;
       let replacement = stringify(result.value);
       if (result.shallow) replacement = replacement.split('{{').join(ESCAPED_OPEN);
@@ -211,9 +232,36 @@ function substituteGeneral(
       if (text === whole) return unescape(current);
     }
     round++;
-    found = findVariables(current);
+    found = scanned(current);
   }
   return unescape(current);
+}
+
+// The loop re-scans the strings it rewrites; a policy yields a bounded set of them (nested variables
+// produce one per inner value), so the scans are memoised like the templates.
+const scans = new Map<string, readonly Found[]>();
+
+function scanned(s: string): readonly Found[] {
+  let found = scans.get(s);
+  if (found === undefined) {
+    found = findVariables(s);
+    if (scans.size >= cacheLimit) scans.clear();
+    scans.set(s, found);
+  }
+  return found;
+}
+
+// Variables the loop finds after a rewrite (`{{ tiers.prod }}`), parsed once like the scans.
+const rescanned = new Map<string, VariablePart>();
+
+function partFor(prefix: string, text: string): VariablePart {
+  let part = rescanned.get(text);
+  if (part === undefined) {
+    part = new VariablePart(prefix, text);
+    if (rescanned.size >= cacheLimit) rescanned.clear();
+    rescanned.set(text, part);
+  }
+  return part;
 }
 
 function findVariables(s: string): Found[] {

@@ -52,6 +52,8 @@ export async function startTargetCluster(): Promise<TargetCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sprout-chainsaw-'));
   const stack = await startLocalStack({
     server: { kubeconfigPath: join(dataDir, 'kubeconfig') },
+    // Kyverno's tests look for UpdateRequests in Kyverno's namespace: Sprout runs where Kyverno would.
+    namespace: 'kyverno',
     logger: createLogger({ level: (process.env['SPROUT_LOG_LEVEL'] ?? 'error') as 'error' }),
   });
   return {

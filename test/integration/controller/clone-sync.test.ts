@@ -196,3 +196,34 @@ test('an explicit orphanDownstreamOnPolicyDelete: false deletes clone downstream
     await h.stop();
   }
 });
+
+test('a source namespace named by a variable: copies still follow their source', async () => {
+  const h = await startHarness();
+  try {
+    await apply(h.client, source('{a: YQ==}'));
+    await apply(
+      h.client,
+      `
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: regcred-list}
+spec:
+  rules:
+  - name: clone-list
+    match: {any: [{resources: {kinds: [Namespace], names: ["team-*"]}}]}
+    context:
+    - {name: from, variable: {value: platform}}
+    generate:
+      namespace: "{{request.object.metadata.name}}"
+      synchronize: true
+      cloneList: {namespace: "{{from}}", kinds: [v1/Secret], selector: {matchLabels: {share: "yes"}}}
+`,
+    );
+    await apply(h.client, teamA);
+    await eventually(h.client, copy, (o) => JSON.stringify(o['data']) === '{"a":"YQ=="}');
+    await apply(h.client, source('{a: Yg==}'));
+    await eventually(h.client, copy, (o) => JSON.stringify(o['data']) === '{"a":"Yg=="}', 'following the update');
+  } finally {
+    await h.stop();
+  }
+});

@@ -118,3 +118,34 @@ test('changing a rule target lets go of the old downstream (labels removed, obje
     await h.stop();
   }
 });
+
+const chained = (skip: string): string => `
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: chained}
+spec:
+  rules:
+  - name: first
+    match: {any: [{resources: {kinds: [ConfigMap], names: [seed]}}]}
+    generate: {apiVersion: v1, kind: ConfigMap, name: derived, namespace: "{{request.object.metadata.namespace}}", data: {data: {a: b}}}
+  - name: second
+    match: {any: [{resources: {kinds: [ConfigMap], names: [derived]}}]}
+    ${skip}
+    generate: {apiVersion: v1, kind: ServiceAccount, name: from-derived, namespace: "{{request.object.metadata.namespace}}"}
+`;
+
+for (const [skip, generated] of [['', false], ['skipBackgroundRequests: true', false], ['skipBackgroundRequests: false', true]] as const) {
+  test(`a rule triggered by another rule's downstream (${skip || 'default'}): ${generated ? 'generates' : 'skips, as Kyverno skips its own background requests'}`, async () => {
+    const h = await startHarness();
+    try {
+      await apply(h.client, chained(skip));
+      await apply(h.client, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: seed, namespace: default}\n');
+      await eventually(h.client, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'derived' });
+      const sa = { apiVersion: 'v1', kind: 'ServiceAccount', namespace: 'default', name: 'from-derived' };
+      if (generated) await eventually(h.client, sa);
+      else assert.ok(await staysGone(h, sa));
+    } finally {
+      await h.stop();
+    }
+  });
+}

@@ -213,3 +213,33 @@ spec:
     await h.stop();
   }
 });
+
+test('a rule with neither data nor clone generates a bare object (name from a wildcard-matched trigger), as Kyverno does', async () => {
+  const h = await startHarness();
+  try {
+    await apply(h.client, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: tst-home-dev}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: prod-home}\n');
+    await apply(
+      h.client,
+      `
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: default-sa}
+spec:
+  rules:
+  - name: sa
+    match: {any: [{resources: {kinds: [Namespace], names: ["tst-*"]}}]}
+    generate:
+      generateExisting: true
+      apiVersion: v1
+      kind: ServiceAccount
+      namespace: "{{request.object.metadata.name}}"
+      name: "{{ split(request.object.metadata.name, '-') | [1] }}"
+`,
+    );
+    const sa = await eventually(h.client, { apiVersion: 'v1', kind: 'ServiceAccount', namespace: 'tst-home-dev', name: 'home' });
+    assert.equal(sa.metadata.labels?.['generate.kyverno.io/policy-name'], 'default-sa');
+    assert.ok(await staysGone(h, { apiVersion: 'v1', kind: 'ServiceAccount', namespace: 'prod-home', name: 'home' }));
+  } finally {
+    await h.stop();
+  }
+});

@@ -18,7 +18,7 @@ async function startWebhook(
   const cert = issueCertificate(ca, { commonName: 'localhost', hosts: ['localhost', '127.0.0.1'] });
   const server = new WebhookServer({
     tls: { key: cert.keyPem, cert: cert.certPem },
-    routes: admissionRoutes({ generate: { handleAdmission: (req, user) => handled.push({ req, user }) } }),
+    routes: admissionRoutes({ generate: { handleAdmission: (req, user) => void handled.push({ req, user }) } }),
     logger: silentLogger(),
     metrics: new Metrics(),
     ready: () => true,

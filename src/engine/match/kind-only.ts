@@ -1,0 +1,93 @@
+// Most match blocks only name kinds (`match.any[].resources.kinds`): no names, namespaces, selectors,
+// operations or user info. Such a block decides on the request's kind and subresource alone, and
+// every admission request asks the same few kinds, so the last answer per block is kept. Blocks are
+// policy values, replaced rather than edited in place, as for every other per-policy cache.
+import type { GroupVersionKind } from '../../api/kube.js';
+import type { MatchResources, ResourceDescription, ResourceFilter } from '../../api/policy.js';
+import { isEmptyUserInfoFilter } from './user-info.js';
+
+interface Answer {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly subresource: string;
+  readonly exclude: MatchResources | undefined;
+  readonly reason: string | undefined;
+}
+
+const shapes = new WeakMap<MatchResources, boolean>();
+const answers = new WeakMap<MatchResources, Answer>();
+
+function onlyKinds(rd: ResourceDescription | undefined): boolean {
+  return (
+    rd != null &&
+    rd.kinds != null &&
+    rd.kinds.length > 0 &&
+    (rd.name ?? '') === '' &&
+    rd.names == null &&
+    rd.namespaces == null &&
+    rd.annotations == null &&
+    rd.selector == null &&
+    rd.namespaceSelector == null &&
+    rd.operations == null
+  );
+}
+
+function kindOnlyFilter(f: ResourceFilter): boolean {
+  return onlyKinds(f.resources) && isEmptyUserInfoFilter(f);
+}
+
+function isKindOnly(m: MatchResources): boolean {
+  let shape = shapes.get(m);
+  if (shape === undefined) {
+    if (m.any != null && m.any.length > 0) shape = m.any.every(kindOnlyFilter);
+    else if (m.all != null && m.all.length > 0) shape = m.all.every(kindOnlyFilter);
+    else shape = kindOnlyFilter(m);
+    shapes.set(m, shape);
+  }
+  return shape;
+}
+
+/** Do match and exclude only name kinds, so that the kind alone decides? */
+export function byKind(match: MatchResources, exclude: MatchResources | undefined): boolean {
+  return isKindOnly(match) && (exclude == null || isKindOnly(exclude));
+}
+
+export const UNKNOWN = Symbol('not answered yet');
+
+/** The remembered reason (undefined: matched) for this kind, or UNKNOWN. Only for byKind() blocks. */
+export function knownAnswer(
+  match: MatchResources,
+  exclude: MatchResources | undefined,
+  gvk: GroupVersionKind,
+  subresource: string,
+): string | undefined | typeof UNKNOWN {
+  const last = answers.get(match);
+  if (
+    last !== undefined &&
+    last.kind === gvk.kind &&
+    last.version === gvk.version &&
+    last.group === gvk.group &&
+    last.subresource === subresource &&
+    last.exclude === exclude
+  )
+    return last.reason;
+  return UNKNOWN;
+}
+
+export function remember(
+  match: MatchResources,
+  exclude: MatchResources | undefined,
+  gvk: GroupVersionKind,
+  subresource: string,
+  reason: string | undefined,
+): void {
+  answers.set(match, {
+    group: gvk.group,
+    version: gvk.version,
+    kind: gvk.kind,
+    subresource,
+    exclude,
+    reason,
+  });
+}
