@@ -5,6 +5,8 @@
 // Scenarios: validate (Pod, 20 validate policies) and generate (Namespace, 20 generate policies).
 // Every measurement runs `--runs` times (default 3); the table shows the median and every run.
 // Usage: npm run bench:webhook [-- --runs 3 --scenarios validate,generate --phases throughput,create --seconds 10]
+// --cpu-prof-dir <dir> writes a V8 CPU profile of each webhook server process there (open it in
+// Chrome DevTools or speedscope) to see where a review's time goes.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -37,6 +39,7 @@ const scenarios = flag('scenarios', 'validate,generate').split(',') as Scenario[
 const phases = new Set(flag('phases', 'throughput,create').split(','));
 const seconds = Number(flag('seconds', '10'));
 const creates = Number(flag('creates', '500'));
+const cpuProfDir = flag('cpu-prof-dir', '');
 
 interface WebhookProcess {
   child: ChildProcess;
@@ -44,9 +47,21 @@ interface WebhookProcess {
   caPem: string;
 }
 
+/** The webhook process's CPU time so far (user + system, µs): less sensitive to a busy machine than req/s. */
+function cpuMicros(w: WebhookProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    w.child.once('message', (m: unknown) => {
+      const usage = m as { user: number; system: number };
+      resolve(usage.user + usage.system);
+    });
+    if (!w.child.send('cpu')) reject(new Error('webhook process has no IPC channel'));
+  });
+}
+
 function startWebhook(scenario: Scenario): Promise<WebhookProcess> {
   const script = fileURLToPath(new URL('./server.js', import.meta.url));
-  const child = spawn(process.execPath, [script, scenario], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const profile = cpuProfDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`];
+  const child = spawn(process.execPath, [...profile, script, scenario], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (c: Buffer) => {
@@ -82,6 +97,8 @@ interface Throughput {
   fixedRps: number;
   fixedP50: number;
   fixedP99: number;
+  /** Webhook-process CPU per review at the maximum rate, µs. */
+  cpuPerReview: number;
 }
 
 async function throughput(scenario: Scenario): Promise<Throughput> {
@@ -89,7 +106,9 @@ async function throughput(scenario: Scenario): Promise<Throughput> {
   try {
     const body = admissionReview(scenario);
     await cannon(w, body, { connections: 16, duration: 3 }); // warm-up: JIT, TLS sessions
+    const cpuBefore = await cpuMicros(w);
     const max = await cannon(w, body, { connections: 32 });
+    const cpuPerReview = (await cpuMicros(w)) - cpuBefore;
     // autocannon's coordinated-omission correction assumes one request per millisecond per connection
     // (Math.ceil(1 / rate) with rate in requests per second), which at 100 rps per connection invents a
     // sample for every millisecond of each slow reply; the raw latencies are the honest figure here.
@@ -101,6 +120,7 @@ async function throughput(scenario: Scenario): Promise<Throughput> {
       fixedRps: fixed.requests.average,
       fixedP50: fixed.latency.p50,
       fixedP99: fixed.latency.p99,
+      cpuPerReview: cpuPerReview / Math.max(1, max.requests.total),
     };
   } finally {
     w.child.kill('SIGTERM');
@@ -119,6 +139,7 @@ for (const scenario of scenarios) {
     }
     rows.push(
       { metric: `${scenario}: AdmissionReviews/s, max (32 connections)`, runs: t.map((x) => x.maxRps), unit: 'req/s', goal: '≥ 5,000', met: (v) => v >= 5000, digits: 0 },
+      { metric: `${scenario}: webhook CPU per review at max`, runs: t.map((x) => x.cpuPerReview), unit: 'µs', digits: 0 },
       { metric: `${scenario}: latency p50 at max`, runs: t.map((x) => x.maxP50), unit: 'ms', digits: 0 },
       { metric: `${scenario}: latency p99 at max`, runs: t.map((x) => x.maxP99), unit: 'ms', digits: 0 },
       { metric: `${scenario}: rate achieved at 1,000 rps target`, runs: t.map((x) => x.fixedRps), unit: 'req/s', digits: 0 },

@@ -17,10 +17,11 @@ import { RequesterRoleCache } from '../controller/requester-roles.js';
 import { AdmissionRecords } from '../controller/generate/admission-records.js';
 import { PolicyStore } from '../controller/policy-store.js';
 import { PolicyWatch } from '../controller/policy-watch.js';
-import { applyConfigurations, desiredConfigurations } from '../webhook/configurations.js';
+import { applyConfigurations, desiredConfigurations, POLICY_VALIDATING, RESOURCE_MUTATING, RESOURCE_VALIDATING } from '../webhook/configurations.js';
 import type { WebhookTarget } from '../webhook/configurations.js';
 import { admissionRoutes } from '../webhook/handlers.js';
 import { WebhookServer } from '../webhook/server.js';
+import { configurationsTrust, TlsRotator } from './tls-rotator.js';
 
 export interface RuntimeOptions {
   cluster: ClusterClient;
@@ -45,6 +46,11 @@ export interface RuntimeOptions {
   identity?: string;
   /** Serving certificate and the CA that signed it; generated in memory when absent. */
   tls?: { keyPem: string; certPem: string; caPem: string };
+  /**
+   * The Secret `tls` came from: polled so a changed certificate is served without a restart, and in
+   * self-managed mode renewed before it expires (by the leader). Without it `tls` is served until exit.
+   */
+  tlsSecret?: { name: string; selfManaged: boolean; reloadIntervalMs?: number; checkIntervalMs?: number };
   /** Annotations put on the webhook configurations (cert-manager's inject-ca-from). */
   webhookAnnotations?: Record<string, string>;
 }
@@ -109,7 +115,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     failurePolicy: (path) => (path === '/policy-validate' ? 'Fail' : 'Ignore'),
   });
   const { port } = await server.listen();
-  const target: WebhookTarget = {
+  let target: WebhookTarget = {
     endpoint: o.webhook.endpoint(port),
     caPem: tls.caPem,
     namespace: o.namespace,
@@ -127,6 +133,38 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   controller.onPolicyChange(configure);
   configure();
 
+  let leading = false;
+  const rotator = o.tlsSecret
+    ? new TlsRotator({
+        cluster: o.cluster,
+        clock: o.clock,
+        logger: log,
+        namespace: o.namespace,
+        name: o.tlsSecret.name,
+        selfManaged: o.tlsSecret.selfManaged,
+        hosts: o.webhook.hosts,
+        initial: tls,
+        reloadIntervalMs: o.tlsSecret.reloadIntervalMs,
+        checkIntervalMs: o.tlsSecret.checkIntervalMs,
+        isRenewer: () => !o.leaderElection || leading,
+        caTrusted: (caPem) =>
+          configurationsTrust(o.cluster, [
+            { kind: 'ValidatingWebhookConfiguration', name: RESOURCE_VALIDATING },
+            { kind: 'MutatingWebhookConfiguration', name: RESOURCE_MUTATING },
+            { kind: 'ValidatingWebhookConfiguration', name: POLICY_VALIDATING },
+          ], caPem),
+        apply: async (bundle) => {
+          // Trust first, then serve: the API server must accept the new certificate before it is shown.
+          if (bundle.caPem !== target.caPem) {
+            target = { ...target, caPem: bundle.caPem };
+            configure();
+            await configuring;
+          }
+          server.setTls({ key: bundle.keyPem, cert: bundle.certPem });
+        },
+      })
+    : undefined;
+
   const abort = new AbortController();
   // Every informer and worker listens on this one signal.
   setMaxListeners(0, abort.signal);
@@ -141,10 +179,13 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         ...(o.lease ? { leaseDurationMs: o.lease.durationMs, renewDeadlineMs: o.lease.renewDeadlineMs, retryPeriodMs: o.lease.retryPeriodMs } : {}),
       }).run(abort.signal, {
         onStartedLeading: async (signal) => {
+          leading = true;
+          signal.addEventListener('abort', () => (leading = false), { once: true });
           await Promise.all([controller.run(signal), reports.run(signal)]);
         },
       })
     : Promise.all([controller.run(abort.signal), reports.run(abort.signal)]);
+  const rotating = rotator?.run(abort.signal);
   const rolesWatch = roleCache.run(abort.signal);
   const policiesWatch = policyWatch?.run(abort.signal);
   const ready = (async () => {
@@ -162,6 +203,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       await server.close();
       abort.abort();
       await running;
+      await rotating;
       await rolesWatch;
       await policiesWatch;
     },

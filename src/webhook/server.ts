@@ -9,6 +9,7 @@ import type { AdmissionRequest, AdmissionResponse } from '../api/admission.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { AdmissionMetrics } from './admission-metrics.js';
+import { Deadlines } from './deadlines.js';
 import { decodeReview, encodeReview } from './review.js';
 
 export type AdmissionHandler = (req: AdmissionRequest) => Promise<AdmissionResponse>;
@@ -47,9 +48,11 @@ export class WebhookServer {
   private server: Server | undefined;
   private readonly stats: AdmissionMetrics;
   private inFlight = 0;
+  private readonly deadlines: Deadlines;
 
   constructor(private readonly o: WebhookServerOptions) {
     this.stats = new AdmissionMetrics(o.metrics);
+    this.deadlines = new Deadlines(o.timeoutMs ?? 10_000);
   }
 
   async listen(): Promise<{ host: string; port: number }> {
@@ -89,6 +92,7 @@ export class WebhookServer {
     while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     server.closeAllConnections();
     await closed;
+    this.deadlines.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -119,8 +123,7 @@ export class WebhookServer {
     const started = process.hrtime.bigint();
     const response = await this.run(path, handler, decoded.request);
     this.stats.reviewed(path, decoded.request, response, Number(process.hrtime.bigint() - started) / 1e9);
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(encodeReview(response));
+    sendJson(res, 200, encodeReview(response));
   }
 
   private async run(
@@ -128,21 +131,30 @@ export class WebhookServer {
     handler: AdmissionHandler,
     req: AdmissionRequest,
   ): Promise<AdmissionResponse> {
-    const timeoutMs = this.o.timeoutMs ?? 10_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>(
-      (resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)),
-    );
     try {
-      const result = await Promise.race([handler(req), timeout]);
+      const result = await this.withDeadline(handler(req));
       if (result !== 'timeout') return { ...result, uid: req.uid };
-      return this.failed(path, req, `webhook ${path} timed out after ${timeoutMs} ms`);
+      return this.failed(path, req, `webhook ${path} timed out after ${this.o.timeoutMs ?? 10_000} ms`);
     } catch (e) {
       this.o.logger.error({ err: e, path, uid: req.uid }, 'admission handler failed');
       return this.failed(path, req, `webhook ${path} failed: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      clearTimeout(timer);
     }
+  }
+
+  private withDeadline(work: Promise<AdmissionResponse>): Promise<AdmissionResponse | 'timeout'> {
+    return new Promise((resolve, reject) => {
+      const deadline = this.deadlines.add(() => resolve('timeout'));
+      work.then(
+        (r) => {
+          deadline.cancel();
+          resolve(r);
+        },
+        (e: unknown) => {
+          deadline.cancel();
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
+    });
   }
 
   private failed(path: string, req: AdmissionRequest, message: string): AdmissionResponse {
@@ -157,8 +169,17 @@ export class WebhookServer {
 }
 
 function reply(res: ServerResponse, code: number, body: Record<string, unknown>): void {
-  res.writeHead(code, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+  sendJson(res, code, JSON.stringify(body));
+}
+
+/**
+ * With a content-length the reply leaves as one plain write (headers and body together); without
+ * one Node falls back to chunked encoding, which adds framing writes to every review.
+ */
+function sendJson(res: ServerResponse, code: number, text: string): void {
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  // A string (not a Buffer) lets Node put the headers and the body into a single socket write.
+  res.end(text);
 }
 
 /** Reads the whole body, or undefined when it exceeds `limit` (the rest is discarded). */
@@ -172,7 +193,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
       if (size > limit) tooBig = true;
       else chunks.push(c);
     });
-    req.on('end', () => resolve(tooBig ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (tooBig) return resolve(undefined);
+      // A review usually arrives in one chunk: decode it without copying into a new buffer.
+      const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      resolve(whole === undefined ? '' : whole.toString('utf8'));
+    });
     req.on('error', reject);
   });
 }

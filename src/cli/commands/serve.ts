@@ -114,6 +114,8 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, deps: ServeDeps
       hosts,
     },
     tls,
+    // Renewed before expiry (self-managed) and served anew when the Secret changes (any mode).
+    tlsSecret: { name: secretName, selfManaged: flags.tlsMode === 'self-managed' },
     webhookAnnotations: flags.tlsMode === 'cert-manager' && flags.injectCaFrom ? { 'cert-manager.io/inject-ca-from': flags.injectCaFrom } : undefined,
     workers: positiveInt('workers', flags.workers),
     resyncPeriodMs,

@@ -70,20 +70,32 @@ function agentFor(t: Target, ca: string | undefined): Agent {
   return agent;
 }
 
+/** caBundle (base64) -> PEM, decoded once per distinct bundle rather than on every call. */
+const decodedCas = new Map<string, string>();
+
+function caPemOf(caBundle: string | undefined): string | undefined {
+  if (caBundle === undefined || caBundle === '') return undefined;
+  let pem = decodedCas.get(caBundle);
+  if (pem === undefined) {
+    if (decodedCas.size > 64) decodedCas.clear();
+    pem = Buffer.from(caBundle, 'base64').toString('utf8');
+    decodedCas.set(caBundle, pem);
+  }
+  return pem;
+}
+
 function post(t: Target, hook: Webhook, body: string): Promise<string> {
-  const caBundle = hook.clientConfig?.caBundle;
   const timeoutMs = Math.min(Math.max(hook.timeoutSeconds ?? 10, 1), 30) * 1000;
-  const shown = `Post "${t.url.toString()}"`;
   return new Promise((resolve, reject) => {
+    // The agent carries the CA and server name: every connection it opens verifies against them.
     const req = request(t.url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': Buffer.byteLength(body) },
-      ca: caBundle !== undefined && caBundle !== '' ? Buffer.from(caBundle, 'base64').toString('utf8') : undefined,
-      servername: t.servername,
-      agent: agentFor(t, caBundle !== undefined && caBundle !== '' ? Buffer.from(caBundle, 'base64').toString('utf8') : undefined),
+      agent: agentFor(t, caPemOf(hook.clientConfig?.caBundle)),
     });
+    const shown = (): string => `Post "${t.url.toString()}"`;
     const timer = setTimeout(() => {
-      req.destroy(new WebhookCallError(`failed to call webhook: ${shown}: context deadline exceeded`));
+      req.destroy(new WebhookCallError(`failed to call webhook: ${shown()}: context deadline exceeded`));
     }, timeoutMs);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
@@ -101,7 +113,7 @@ function post(t: Target, hook: Webhook, body: string): Promise<string> {
     req.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (e instanceof WebhookCallError) reject(e);
-      else reject(new WebhookCallError(`failed to call webhook: ${shown}: ${describeTransportError(e, t.url)}`));
+      else reject(new WebhookCallError(`failed to call webhook: ${shown()}: ${describeTransportError(e, t.url)}`));
     });
     req.end(body);
   });
