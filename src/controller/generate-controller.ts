@@ -32,7 +32,7 @@ import { recordId } from './generate/admission-records.js';
 import { EventRecorder } from './events.js';
 import type { PolicyChange } from './policy-store.js';
 import { PolicyStore } from './policy-store.js';
-import { POLICY_KINDS } from './policy-watch.js';
+import { POLICY_KINDS } from './admission-view.js';
 import { PolicyCleanup } from './policy-cleanup.js';
 import { GenerateMetrics } from './generate-metrics.js';
 import { PolicyStatusWriter } from './policy-status.js';

@@ -2,14 +2,9 @@
 // `roles` and `clusterRoles` (and `request.roles`/`request.clusterRoles`) are checked against. Like
 // Kyverno, a RoleBinding contributes "namespace:role" (or the ClusterRole it references) and a
 // ClusterRoleBinding its ClusterRole, when one of its subjects is the user, one of the user's groups,
-// or the user's service account. Read from informer caches: admission never waits on a list.
+// or the user's service account (the caches live in admission-view.ts).
 import type { UserInfo } from '../api/admission.js';
 import type { KubeObject } from '../api/kube.js';
-import type { ClusterClient } from '../cluster/client.js';
-import type { Clock } from '../platform/clock.js';
-import type { Logger } from '../platform/logger.js';
-import type { Informer } from './runtime/informer.js';
-import { InformerFactory } from './runtime/informer-factory.js';
 
 export interface RequesterRoles {
   roles: string[];
@@ -60,29 +55,4 @@ export function rolesFor(user: UserInfo, roleBindings: KubeObject[], clusterRole
     if (ref && subjectsOf(crb).some((s) => subjectIs(s, user))) clusterRoles.add(ref.name);
   }
   return { roles: [...roles], clusterRoles: [...clusterRoles] };
-}
-
-/** Keeps every RoleBinding and ClusterRoleBinding in cache and answers `rolesFor` from it. */
-export class RequesterRoleCache {
-  private readonly factory: InformerFactory;
-  private readonly roleBindings: Informer;
-  private readonly clusterRoleBindings: Informer;
-
-  constructor(o: { cluster: ClusterClient; clock: Clock; logger: Logger }) {
-    this.factory = new InformerFactory({ client: o.cluster, clock: o.clock, logger: o.logger.child({ component: 'rbac-cache' }) });
-    this.roleBindings = this.factory.informerFor({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' });
-    this.clusterRoleBindings = this.factory.informerFor({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding' });
-  }
-
-  run(signal: AbortSignal): Promise<void> {
-    return this.factory.run(signal);
-  }
-
-  hasSynced(): boolean {
-    return this.roleBindings.hasSynced() && this.clusterRoleBindings.hasSynced();
-  }
-
-  rolesOf(user: UserInfo): RequesterRoles {
-    return rolesFor(user, this.roleBindings.list(), this.clusterRoleBindings.list());
-  }
 }

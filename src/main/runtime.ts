@@ -13,10 +13,9 @@ import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { Metrics } from '../platform/metrics.js';
 import { builtinScopeOf } from '../policy/builtin-scopes.js';
-import { RequesterRoleCache } from '../controller/requester-roles.js';
+import { AdmissionView } from '../controller/admission-view.js';
 import { AdmissionRecords } from '../controller/generate/admission-records.js';
 import { PolicyStore } from '../controller/policy-store.js';
-import { PolicyWatch } from '../controller/policy-watch.js';
 import { applyConfigurations, desiredConfigurations, POLICY_VALIDATING, RESOURCE_MUTATING, RESOURCE_VALIDATING } from '../webhook/configurations.js';
 import type { WebhookTarget } from '../webhook/configurations.js';
 import { admissionRoutes } from '../webhook/handlers.js';
@@ -71,7 +70,9 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   // With several replicas only the leader runs the controller (and its policy informers); the others
   // answer admission from a store of their own.
   const admissionPolicies = o.leaderElection ? new PolicyStore() : undefined;
-  const policyWatch = admissionPolicies ? new PolicyWatch(admissionPolicies, { cluster: o.cluster, clock: o.clock, logger: log }) : undefined;
+  // Every replica answers admission, so every replica knows the requester's roles, namespace labels
+  // and (when it may not lead) the policies.
+  const view = new AdmissionView({ cluster: o.cluster, clock: o.clock, logger: log, policies: admissionPolicies });
   const controller = new GenerateController({
     records: new AdmissionRecords(o.cluster, o.namespace, log.child({ component: 'admission-records' })),
     admissionPolicies,
@@ -90,8 +91,6 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     onPolicyChange: (listener) => controller.onPolicyChange(listener),
     resyncPeriodMs: o.resyncPeriodMs,
   });
-  // Every replica answers admission, so every replica knows who holds which role.
-  const roleCache = new RequesterRoleCache({ cluster: o.cluster, clock: o.clock, logger: log });
   const env = { now: () => o.clock.now(), random: () => Math.random(), lookup: clusterLookup(o.cluster) };
   const tls = o.tls ?? generatedTls(o.webhook.hosts);
   const server = new WebhookServer({
@@ -103,15 +102,15 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       scopeOf: builtinScopeOf,
       policies: admissionPolicies ?? controller.policies,
       env,
-      namespaceLabels: (ns) => reports.namespaceLabels(ns),
-      rolesOf: (req) => Promise.resolve(roleCache.rolesOf(req.userInfo)),
+      namespaceLabels: (ns) => view.namespaceLabels(ns),
+      rolesOf: (req) => Promise.resolve(view.rolesOf(req.userInfo)),
       access: o.cluster,
       reports,
     }),
     logger: log,
     metrics,
     // Followers serve admission (policy validation) without running the controller.
-    ready: () => (policyWatch ? policyWatch.hasSynced() : controller.hasSynced()),
+    ready: () => view.hasSynced() && (o.leaderElection === true || controller.hasSynced()),
     failurePolicy: (path) => (path === '/policy-validate' ? 'Fail' : 'Ignore'),
   });
   const { port } = await server.listen();
@@ -186,10 +185,9 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       })
     : Promise.all([controller.run(abort.signal), reports.run(abort.signal)]);
   const rotating = rotator?.run(abort.signal);
-  const rolesWatch = roleCache.run(abort.signal);
-  const policiesWatch = policyWatch?.run(abort.signal);
+  const viewWatch = view.run(abort.signal);
   const ready = (async () => {
-    while (!o.leaderElection && !controller.hasSynced() && !abort.signal.aborted)
+    while ((!view.hasSynced() || (!o.leaderElection && !controller.hasSynced())) && !abort.signal.aborted)
       await o.clock.sleep(20, abort.signal);
     await configuring;
   })();
@@ -204,8 +202,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       abort.abort();
       await running;
       await rotating;
-      await rolesWatch;
-      await policiesWatch;
+      await viewWatch;
     },
   };
 }

@@ -84,7 +84,7 @@ test('two replicas share one TLS secret and one leader; the follower takes over 
   }
 });
 
-test('a replica that does not lead still enforces validate policies at admission', async () => {
+test('a replica that does not lead still enforces validate policies at admission, namespaceSelector included', async () => {
   const server = await startLocalServer();
   const replicas: Runtime[] = [];
   try {
@@ -95,6 +95,7 @@ test('a replica that does not lead still enforces validate policies at admission
     const held = await eventually(server.cluster, lease, (l) => Boolean((l['spec'] as { holderIdentity?: string } | undefined)?.holderIdentity));
     const follower = (held['spec'] as { holderIdentity: string }).holderIdentity === 'a' ? replicas[1] : replicas[0];
     assert.ok(follower);
+    await server.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { env: 'prod' } } });
     await server.cluster.create(
       yaml(`apiVersion: kyverno.io/v1
 kind: ClusterPolicy
@@ -103,7 +104,7 @@ spec:
   validationFailureAction: Enforce
   rules:
   - name: team
-    match: {any: [{resources: {kinds: [ConfigMap]}}]}
+    match: {any: [{resources: {kinds: [ConfigMap], namespaceSelector: {matchLabels: {env: prod}}}}]}
     validate: {message: "a team label is required", pattern: {metadata: {labels: {team: "?*"}}}}
 `)[0] as KubeObject,
     );
@@ -116,9 +117,9 @@ spec:
         resource: { group: '', version: 'v1', resource: 'configmaps' },
         operation: 'CREATE',
         name: 'cm',
-        namespace: 'default',
+        namespace: 'shop',
         userInfo: { username: 'dev' },
-        object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'default' } },
+        object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'shop' } },
       },
     });
     let allowed: boolean | undefined;
