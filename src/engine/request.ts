@@ -78,7 +78,8 @@ export function requestContext(req: PolicyRequest): JsonObject {
         object: (req.object ?? null) as unknown as JsonValue,
         oldObject: (req.oldObject ?? null) as unknown as JsonValue,
         name: subject?.metadata.name ?? '',
-        namespace: subject?.metadata.namespace ?? '',
+        // The API server reports a Namespace's own name as the namespace of requests about it.
+        namespace: (subject?.kind === 'Namespace' ? subject.metadata.name : subject?.metadata.namespace) ?? '',
         kind: subject ? (gvkOf(subject) as unknown as JsonValue) : null,
         userInfo: (req.user?.userInfo ?? {}) as unknown as JsonValue,
       };

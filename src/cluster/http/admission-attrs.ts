@@ -22,7 +22,7 @@ export function admissionAttrs(
     resource: { group: r.group, version: r.version, resource: r.resource },
     subResource: call.info.subresource,
     namespaced: r.namespaced,
-    namespace: r.namespaced ? call.info.namespace || (objects.object?.metadata.namespace ?? 'default') : '',
+    namespace: namespaceOf(call, objects),
     name: objects.name ?? call.info.name ?? objects.object?.metadata.name ?? '',
     object: objects.object,
     oldObject: objects.oldObject,
@@ -30,4 +30,11 @@ export function admissionAttrs(
     dryRun: options.dryRun,
     options: opts,
   };
+}
+
+/** As kube-apiserver: a namespaced object's namespace; for a Namespace, its own name. */
+function namespaceOf(call: Call, objects: { object?: KubeObject; oldObject?: KubeObject; name?: string }): string {
+  const r = call.resource;
+  if (r.group === '' && r.resource === 'namespaces') return objects.name ?? call.info.name ?? objects.object?.metadata.name ?? objects.oldObject?.metadata.name ?? '';
+  return r.namespaced ? call.info.namespace || (objects.object?.metadata.namespace ?? 'default') : '';
 }

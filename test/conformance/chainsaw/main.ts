@@ -1,8 +1,9 @@
-// CLI: node dist/test/conformance/chainsaw/main.js DIR... [--kubeconfig FILE] [--parallel N] [--report FILE]
+// CLI: node dist/test/conformance/chainsaw/main.js DIR... [--kubeconfig FILE] [--parallel N] [--report FILE] [--setup PATH]...
 // Without --kubeconfig (or KUBECONFIG) it starts `sprout local` in-process and targets that.
+// --setup PATH is applied (kubectl apply -f) to the target cluster, or to each fresh one, before tests run.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startLocalStack } from '../../../src/main/local-stack.js';
 import { createLogger } from '../../../src/platform/logger.js';
@@ -10,6 +11,7 @@ import { realClock } from './clock.js';
 import { KubectlClient } from './kubectl-client.js';
 import { spawnRunner } from './process.js';
 import { formatReport, formatTestResult, summaryLine } from './report.js';
+import { applySetup } from './setup.js';
 import { runSuite } from './suite.js';
 
 export interface CliArgs {
@@ -17,10 +19,11 @@ export interface CliArgs {
   kubeconfig?: string;
   parallel: number;
   report?: string;
+  setup: string[];
 }
 
 export function parseArgs(argv: string[]): CliArgs {
-  const args: CliArgs = { dirs: [], parallel: 2 };
+  const args: CliArgs = { dirs: [], parallel: 2, setup: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
     const value = (): string => {
@@ -31,10 +34,11 @@ export function parseArgs(argv: string[]): CliArgs {
     if (a === '--kubeconfig') args.kubeconfig = value();
     else if (a === '--parallel') args.parallel = Number.parseInt(value(), 10);
     else if (a === '--report') args.report = value();
+    else if (a === '--setup') args.setup.push(resolve(value()));
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else args.dirs.push(a);
   }
-  if (args.dirs.length === 0) throw new Error('usage: main.js DIR... [--kubeconfig FILE] [--parallel N] [--report FILE]');
+  if (args.dirs.length === 0) throw new Error('usage: main.js DIR... [--kubeconfig FILE] [--parallel N] [--report FILE] [--setup PATH]...');
   if (!Number.isInteger(args.parallel) || args.parallel < 1) throw new Error('--parallel must be a positive integer');
   return args;
 }
@@ -80,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
     : fromEnv !== undefined && fromEnv !== '' ? { kubeconfig: fromEnv, stop: () => Promise.resolve() }
     : await startTargetCluster();
   try {
+    const prepare = (kubeconfig: string): Promise<void> => applySetup({ paths: args.setup, kubeconfig, runner: spawnRunner });
+    if (!local) await prepare(target.kubeconfig);
     const client = new KubectlClient({ kubeconfig: target.kubeconfig, runner: spawnRunner });
     const suite = await runSuite({
       dirs: args.dirs,
@@ -94,6 +100,12 @@ export async function main(argv: string[]): Promise<number> {
         ? {
             isolate: async () => {
               const t = await startTargetCluster();
+              try {
+                await prepare(t.kubeconfig);
+              } catch (e) {
+                await t.stop();
+                throw e;
+              }
               return { kubeconfig: t.kubeconfig, client: new KubectlClient({ kubeconfig: t.kubeconfig, runner: spawnRunner }), stop: () => t.stop() };
             },
           }

@@ -10,6 +10,7 @@ import type { ProcessRunner } from './process.js';
 import type { TestResult } from './run-test.js';
 import { runTest } from './run-test.js';
 import { conflictKeys, runScheduled } from './schedule.js';
+import { removeNewEntries, snapshotEntries } from './scratch-files.js';
 
 export interface SuiteOptions {
   dirs: string[];
@@ -60,8 +61,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       keys: (test) => (options.isolate ? new Set<string>() : conflictKeys(test, read)),
       run: async (test) => {
         let result: TestResult;
-        const target = options.isolate ? await options.isolate() : undefined;
+        let target: IsolatedTarget | undefined;
+        const scratchBefore = snapshotEntries(test.dir);
         try {
+          target = options.isolate ? await options.isolate() : undefined;
           result = await runTest(test, {
             client: target?.client ?? options.client,
             clock: options.clock,
@@ -73,6 +76,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
           result = { name: test.name, file: test.file, namespace: '', passed: false, durationMs: 0, steps: [], cleanupErrors: [`runner error: ${errorMessage(e)}`] };
         } finally {
           await target?.stop();
+          removeNewEntries(test.dir, scratchBefore);
         }
         options.onResult?.(result);
         return result;

@@ -94,6 +94,13 @@ describe('admission webhooks', () => {
     assert.equal(request.options?.kind, 'CreateOptions');
   });
 
+  it("gives a Namespace's requests its own name as their namespace, as kube-apiserver does", async () => {
+    await register('Validating', webhook({ rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['namespaces'] }] }));
+    const r = await call('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'reviewed-ns' } } });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(seen[0]?.request.namespace, 'reviewed-ns');
+  });
+
   it('reports a denial as kube-apiserver does, keeping the webhook code', async () => {
     await register('Validating', webhook());
     respond = () => ({ allowed: false, status: { code: 403, message: 'configmaps need an owner' } });
