@@ -136,7 +136,7 @@ export class GenerateController {
     await this.policyWork;
     if (this.o.records && (await this.o.cluster.resolveKind(UPDATE_REQUEST).catch(() => undefined))) {
       // Records are read after the policies they name are loaded; pending ones replay at start.
-      const records = this.factory.informerFor(UPDATE_REQUEST);
+      const records = this.factory.informerFor({ ...UPDATE_REQUEST, namespace: this.o.records.namespace });
       records.addHandlers({ onAdd: (o) => this.recordSeen(o), onUpdate: (_o, n) => this.recordSeen(n) });
     }
     this.namespaces = this.factory.informerFor({ apiVersion: 'v1', kind: 'Namespace' });

@@ -33,7 +33,7 @@ spec:
 `;
 const nancy: RequestUser = { userInfo: { username: 'nancy', groups: ['system:authenticated'] }, roles: [], clusterRoles: [] };
 
-function controllerOn(cluster: MemoryCluster, admissionPolicies?: PolicyStore): GenerateController {
+function controllerOn(cluster: MemoryCluster, admissionPolicies?: PolicyStore, namespace = 'sprout'): GenerateController {
   return new GenerateController({
     admissionPolicies,
     cluster,
@@ -41,7 +41,7 @@ function controllerOn(cluster: MemoryCluster, admissionPolicies?: PolicyStore): 
     logger: silentLogger(),
     metrics: new Metrics(),
     workers: 2,
-    records: new AdmissionRecords(cluster, 'sprout', silentLogger()),
+    records: new AdmissionRecords(cluster, namespace, silentLogger()),
   });
 }
 
@@ -94,11 +94,11 @@ test('a request seen while no replica leads is generated from its record later, 
   }
 });
 
-test('an UpdateRequest naming a trigger uid that does not exist is marked Failed and generates nothing', async () => {
+test("an UpdateRequest (Sprout installed in Kyverno's namespace) naming a trigger uid that does not exist is marked Failed and generates nothing", async () => {
   const cluster = new MemoryCluster();
   await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kyverno' } });
   await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-b' } });
-  const controller = controllerOn(cluster);
+  const controller = controllerOn(cluster, undefined, 'kyverno');
   const abort = new AbortController();
   const running = controller.run(abort.signal);
   try {
