@@ -19,7 +19,7 @@ import { InformerFactory } from './runtime/informer-factory.js';
 import { runWorkers } from './runtime/workers.js';
 import { Workqueue } from './runtime/workqueue.js';
 import { workqueueMetrics } from './runtime/workqueue-metrics.js';
-import { DOWNSTREAM_SELECTOR, DownstreamIndex, policyKeyOfDownstream } from './generate/downstream-index.js';
+import { DOWNSTREAM_SELECTOR, DownstreamIndex, policyKeyOfDownstream, projectDownstream } from './generate/downstream-index.js';
 import type { GenerateKey } from './generate/key.js';
 import { decodeKey, encodeKey, triggerRefOf } from './generate/key.js';
 import type { AdmissionInfo, ReconcileIntent } from './generate/reconciler.js';
@@ -66,7 +66,8 @@ export class GenerateController {
   private readonly queue: Workqueue;
   private readonly factory: InformerFactory;
   private readonly reconciler: GenerateReconciler;
-  private readonly intents = new Map<string, ReconcileIntent & { attempts: number }>();
+  /** Why each queued key is queued; `key` is the decoded form of the queue's string, kept to skip decoding. */
+  private readonly intents = new Map<string, ReconcileIntent & { attempts: number; key?: GenerateKey }>();
   private readonly triggerInformers = new Map<string, Informer>();
   private readonly watched = new Set<string>();
   private readonly events: EventRecorder;
@@ -100,6 +101,7 @@ export class GenerateController {
       downstream: this.downstream,
       policy: (key) => this.policies.get(key),
       namespaceLabels: (ns) => Promise.resolve(this.namespaces?.get(ns)?.metadata.labels ?? {}),
+      cachedTrigger: (t) => this.triggerInformers.get(`${t.apiVersion}|${t.kind}`)?.get(t.namespace ? `${t.namespace}/${t.name}` : t.name),
     });
     this.events = new EventRecorder(o.cluster, o.clock, this.log);
     this.cleanup = new PolicyCleanup(o.cluster, this.downstream, this.log);
@@ -242,7 +244,8 @@ export class GenerateController {
   private enqueue(key: GenerateKey, intent: ReconcileIntent, delayMs = 0): void {
     const k = encodeKey(key);
     const prev = this.intents.get(k);
-    this.intents.set(k, { ...mergeIntents(prev, intent), attempts: prev?.attempts ?? 0 });
+    const merged = mergeIntents(prev, intent);
+    this.intents.set(k, Object.assign(merged, { attempts: prev?.attempts ?? 0, key }));
     if (delayMs > 0) this.queue.addAfter(k, delayMs);
     else this.queue.add(k);
   }
@@ -250,13 +253,15 @@ export class GenerateController {
   private async process(k: string): Promise<void> {
     const intent = this.intents.get(k) ?? { force: false, attempts: 0 };
     this.intents.delete(k);
-    const key = decodeKey(k);
+    const key = intent.key ?? decodeKey(k);
     const started = this.o.clock.now();
     try {
-      if (!(await this.admissionTookEffect(key, intent.admission))) {
+      // Only admission's CREATE and DELETE need a look at the live trigger (most keys have neither).
+      const op = intent.admission?.operation;
+      if ((op === 'CREATE' || op === 'DELETE') && !(await this.admissionTookEffect(key, intent.admission))) {
         if (intent.attempts < ADMISSION_RETRIES) {
           // Admission runs before the change is stored: try again shortly, keeping what admission said.
-          this.intents.set(k, { ...mergeIntents(this.intents.get(k), intent), attempts: intent.attempts + 1 });
+          this.intents.set(k, { ...mergeIntents(this.intents.get(k), intent), attempts: intent.attempts + 1, key });
           this.queue.addAfter(k, 200 * (intent.attempts + 1));
           return;
         }
@@ -269,14 +274,15 @@ export class GenerateController {
         }
       }
       const result = await this.reconciler.reconcile(key, intent);
-      for (const id of intent.records ?? []) await this.o.records?.keyDone(id, k);
-      this.stats.reconciled(key, result, (this.o.clock.now() - started) / 1000);
-      if (result.action !== 'skipped' && result.action !== 'unchanged') this.log.debug({ key: k, ...result }, 'reconciled');
+      if (intent.records !== undefined) for (const id of intent.records) await this.o.records?.keyDone(id, k);
+      this.stats.reconciled(key, result, (this.o.clock.now() - started) / 1000, k);
+      if (result.action !== 'skipped' && result.action !== 'unchanged' && this.log.isLevelEnabled('debug'))
+        this.log.debug({ key: k, ...result }, 'reconciled');
     } catch (e) {
       // Keep the intent for the retry: a failed write is retried, never dropped.
       const again = this.intents.get(k);
-      this.intents.set(k, { ...(again ? mergeIntents(intent, again) : intent), attempts: intent.attempts });
-      this.stats.failed(key);
+      this.intents.set(k, { ...(again ? mergeIntents(intent, again) : intent), attempts: intent.attempts, key });
+      this.stats.failed(key, k);
       throw e;
     }
   }
@@ -365,12 +371,13 @@ export class GenerateController {
     for (const rule of policy.spec.rules) {
       if (!rule.generate) continue;
       const existing = rule.generate.generateExisting ?? policy.spec.generateExisting ?? false;
-      if (existing || rule.generate.synchronize) {
-        for (const obj of this.triggersOf(rule)) {
-          if (existing && !this.matchesInBackground(policy, rule, obj)) continue;
-          // generateExisting creates; otherwise only keys whose downstream exists are converged.
-          if (existing)
+      // generateExisting creates; otherwise only keys whose downstream exists are converged (below).
+      if (existing) {
+        for (const { gvk, objects } of this.triggerGroupsOf(rule)) {
+          for (const obj of objects) {
+            if (!this.matchesInBackground(policy, rule, obj, gvk)) continue;
             this.enqueue({ policy: key, rule: rule.name, trigger: triggerRefOf(obj) }, { force: true });
+          }
         }
       }
       if (!created) {
@@ -380,12 +387,12 @@ export class GenerateController {
   }
 
   /** Kyverno evaluates generateExisting with an empty operation and no user. */
-  private matchesInBackground(policy: KyvernoPolicy, rule: Rule, obj: KubeObject): boolean {
+  private matchesInBackground(policy: KyvernoPolicy, rule: Rule, obj: KubeObject, gvk: GroupVersionKind = gvkOf(obj)): boolean {
     const ns = obj.kind === 'Namespace' ? undefined : obj.metadata.namespace;
     return matchesRule(
       {
         resource: obj,
-        gvk: gvkOf(obj),
+        gvk,
         operation: '',
         namespaceLabels: ns ? (this.namespaces?.get(ns)?.metadata.labels ?? {}) : undefined,
         policyNamespace: policy.kind === 'Policy' ? policy.metadata.namespace : undefined,
@@ -396,11 +403,16 @@ export class GenerateController {
   }
 
   private triggersOf(rule: Rule): KubeObject[] {
-    const out: KubeObject[] = [];
+    return this.triggerGroupsOf(rule).flatMap((g) => g.objects);
+  }
+
+  /** The cached triggers a rule matches by kind, per informer (so the kind is parsed once, not per object). */
+  private triggerGroupsOf(rule: Rule): { gvk: GroupVersionKind; objects: KubeObject[] }[] {
+    const out: { gvk: GroupVersionKind; objects: KubeObject[] }[] = [];
     for (const [id, inf] of this.triggerInformers) {
       const [apiVersion = '', kind = ''] = id.split('|');
       const gvk = { ...parseApiVersion(apiVersion), kind };
-      if (kindsOf(rule.match).some((k) => kindFits(k, gvk))) out.push(...inf.list());
+      if (kindsOf(rule.match).some((k) => kindFits(k, gvk))) out.push({ gvk, objects: inf.list() });
     }
     return out;
   }
@@ -478,7 +490,13 @@ export class GenerateController {
     const id = `d|${apiVersion}|${kind}`;
     if (this.watched.has(id)) return;
     this.watched.add(id);
-    const inf = this.factory.informerFor({ apiVersion, kind, labelSelector: DOWNSTREAM_SELECTOR });
+    // Only labels and identity are read from downstream: the informer keeps nothing else.
+    const inf = this.factory.informerFor({
+      apiVersion,
+      kind,
+      labelSelector: DOWNSTREAM_SELECTOR,
+      transform: { id: 'downstream', apply: projectDownstream },
+    });
     inf.addHandlers({
       onAdd: (obj) => this.downstream.upsert(obj),
       onUpdate: (_old, obj) => {
@@ -566,12 +584,14 @@ export class GenerateController {
         if (!rule.generate) continue;
         const existing = rule.generate.generateExisting ?? policy.spec.generateExisting ?? false;
         if (!rule.generate.synchronize && !existing) continue;
-        for (const t of this.triggersOf(rule)) {
-          if (existing && !this.matchesInBackground(policy, rule, t)) continue;
-          this.enqueue(
-            { policy: keyOfPolicy(policy), rule: rule.name, trigger: triggerRefOf(t) },
-            { force: existing },
-          );
+        for (const { gvk, objects } of this.triggerGroupsOf(rule)) {
+          for (const t of objects) {
+            if (existing && !this.matchesInBackground(policy, rule, t, gvk)) continue;
+            this.enqueue(
+              { policy: keyOfPolicy(policy), rule: rule.name, trigger: triggerRefOf(t) },
+              { force: existing },
+            );
+          }
         }
       }
     }
@@ -600,6 +620,8 @@ function kindFits(selector: string, gvk: GroupVersionKind): boolean {
  */
 /** Two reasons to reconcile one key: either may force creation; records from both are retired. */
 function mergeIntents(a: ReconcileIntent | undefined, b: ReconcileIntent): ReconcileIntent {
+  // The common case (a background key queued once, no records) allocates nothing but the result.
+  if (a === undefined && b.records === undefined) return { force: b.force, admission: b.admission };
   const records = [...new Set([...(a?.records ?? []), ...(b.records ?? [])])];
   return {
     force: b.force || (a?.force ?? false),

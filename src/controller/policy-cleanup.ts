@@ -32,12 +32,12 @@ export class PolicyCleanup {
       const old = before.spec.rules.find((r) => r.name === rule.name);
       if (!old?.generate || !rule.generate || targetOf(old) === targetOf(rule)) continue;
       for (const obj of this.downstream.forRule(key, rule.name)) {
-        const labels = { ...(obj.metadata.labels ?? {}) };
-        delete labels[LABEL.policyName];
-        delete labels[LABEL.policyNamespace];
-        delete labels[LABEL.ruleName];
+        // A merge patch that removes just these labels: the index holds only identity and labels,
+        // so writing back the cached object would drop the object's content.
+        const drop = { [LABEL.policyName]: null, [LABEL.policyNamespace]: null, [LABEL.ruleName]: null };
+        const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' };
         try {
-          await this.cluster.update({ ...obj, metadata: { ...obj.metadata, labels } });
+          await this.cluster.patch(ref, { metadata: { labels: drop } }, 'merge');
           this.downstream.remove(obj);
           released++;
         } catch (e) {

@@ -8,12 +8,14 @@ import type { KyvernoPolicy, Rule } from '../../api/policy.js';
 import type { ClusterClient } from '../../cluster/client.js';
 import { NotFoundError } from '../../cluster/errors.js';
 import type { EvalEnv } from '../../engine/env.js';
-import { evaluateGenerate } from '../../engine/generate/evaluate.js';
+import type { GenerateRuleOutcome } from '../../engine/generate/evaluate.js';
+import { evaluateGenerate, evaluateGenerateSync } from '../../engine/generate/evaluate.js';
 import type { GeneratePlan } from '../../engine/generate/plan.js';
 import type { PolicyRequest } from '../../engine/request.js';
 import { applyGeneratePlan, ConvergenceMemo } from '../../pipeline/generate/apply-plan.js';
 import type { DownstreamIndex } from './downstream-index.js';
-import type { GenerateKey } from './key.js';
+import { projectDownstream } from './downstream-index.js';
+import type { GenerateKey, TriggerRef } from './key.js';
 import { backgroundOperation, generatesOnDelete, skipsAsGeneratedTrigger, usesAdmissionOnlyData } from './rule-traits.js';
 
 /** What an admission request told us that the live trigger cannot: kept until the key is reconciled. */
@@ -65,6 +67,12 @@ export interface ReconcilerDeps {
   downstream: DownstreamIndex;
   policy(key: string): KyvernoPolicy | undefined;
   namespaceLabels(namespace: string): Promise<Record<string, string> | undefined>;
+  /**
+   * The trigger as an informer holds it, if one does. Used only when it is the trigger the key names
+   * (same uid) and is not being deleted; otherwise the server is asked. A cached trigger may be a
+   * version behind, but every change to it queues the key again, so the next pass sees the change.
+   */
+  cachedTrigger?(ref: TriggerRef): KubeObject | undefined;
 }
 
 const none = (action: ReconcileAction, message: string): ReconcileResult => ({
@@ -86,7 +94,8 @@ export class GenerateReconciler {
     // A policy or rule that is gone is the policy reconciler's to clean up.
     if (!policy || !rule) return none('skipped', 'policy or rule no longer exists');
     const sync = rule.generate?.synchronize === true;
-    const trigger = await this.liveTrigger(key);
+    // Awaiting only when the server must be asked keeps the common path free of promise hops.
+    const trigger = this.cachedTrigger(key) ?? (await this.liveTrigger(key));
     if (trigger === undefined) {
       if (intent.admission?.operation === 'DELETE' && generatesOnDelete(rule) && intent.admission.oldObject) {
         const request: PolicyRequest = {
@@ -94,9 +103,7 @@ export class GenerateReconciler {
           oldObject: intent.admission.oldObject,
           user: intent.admission.user,
         };
-        const [onDelete] = await evaluateGenerate(policy, request, this.deps.env, {
-          ruleNames: new Set([rule.name]),
-        });
+        const [onDelete] = await this.evaluate(policy, rule, request);
         if (onDelete?.status !== 'pass' || !onDelete.plan)
           return none('skipped', onDelete?.message ?? 'rule does not apply');
         return this.apply(rule, onDelete.plan);
@@ -113,16 +120,16 @@ export class GenerateReconciler {
     }
     if (skipsAsGeneratedTrigger(rule, trigger))
       return none('skipped', 'the trigger is generated downstream and the rule skips background requests');
+    const ns = trigger.kind === 'Namespace' ? undefined : trigger.metadata.namespace;
     const request: PolicyRequest = {
       operation: intent.admission?.operation ?? backgroundOperation(rule),
       object: trigger,
       oldObject: intent.admission?.oldObject,
       user: intent.admission?.user,
-      namespaceLabels: await this.labelsFor(trigger),
+      namespaceLabels: ns ? await this.deps.namespaceLabels(ns) : undefined,
     };
-    const [outcome] = await evaluateGenerate(policy, request, this.deps.env, {
-      ruleNames: new Set([rule.name]),
-    });
+    const evaluated = this.evaluate(policy, rule, request);
+    const [outcome] = Array.isArray(evaluated) ? evaluated : await evaluated;
     // Without the requester, a rule that reads admission-only data cannot be evaluated at all (Kyverno
     // requires `background: false` for such rules): leave its downstream as the admission made it.
     const blind = intent.admission?.user === undefined && usesAdmissionOnlyData(rule);
@@ -147,6 +154,13 @@ export class GenerateReconciler {
     return this.deleteDownstream(key, outcome ? outcome.message : 'the trigger no longer matches the rule');
   }
 
+  /** One rule against one request; without a promise when the rule needs no cluster lookups. */
+  private evaluate(policy: KyvernoPolicy, rule: Rule, request: PolicyRequest): GenerateRuleOutcome[] | Promise<GenerateRuleOutcome[]> {
+    let options = onlyRule.get(rule);
+    if (options === undefined) onlyRule.set(rule, (options = { ruleNames: new Set([rule.name]) }));
+    return evaluateGenerateSync(policy, request, this.deps.env, options) ?? evaluateGenerate(policy, request, this.deps.env, options);
+  }
+
   /**
    * Kyverno cleans up after a deleted trigger only when the DELETE request itself matches the rule; for
    * rules that look at the requester (roles, clusterRoles, subjects, userInfo) that depends on who
@@ -155,7 +169,7 @@ export class GenerateReconciler {
   private async deletionApplies(policy: KyvernoPolicy, rule: Rule, admission: AdmissionInfo | undefined): Promise<boolean> {
     if (admission?.operation !== 'DELETE' || !admission.user || !admission.oldObject || !usesAdmissionOnlyData(rule)) return true;
     const request: PolicyRequest = { operation: 'DELETE', oldObject: admission.oldObject, user: admission.user };
-    const outcomes = await evaluateGenerate(policy, request, this.deps.env, { ruleNames: new Set([rule.name]) });
+    const outcomes = await this.evaluate(policy, rule, request);
     return outcomes.length > 0;
   }
 
@@ -166,7 +180,7 @@ export class GenerateReconciler {
       const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' };
       try {
         const kept = await this.deps.cluster.patch(ref, { metadata: { annotations: { [KEPT_ANNOTATION]: 'true' } } }, 'merge');
-        this.deps.downstream.upsert(kept);
+        this.deps.downstream.upsert(projectDownstream(kept));
       } catch (e) {
         if (!(e instanceof NotFoundError)) throw e;
       }
@@ -174,25 +188,23 @@ export class GenerateReconciler {
   }
 
   private async apply(rule: Rule, plan: GeneratePlan, key?: GenerateKey): Promise<ReconcileResult> {
-    const applied = await applyGeneratePlan(plan, this.deps.cluster, this.memo);
-    const result: ReconcileResult = {
-      action: 'unchanged',
-      created: applied.objects.filter((o) => o.action === 'created').length,
-      updated: applied.objects.filter((o) => o.action === 'updated').length,
-      deleted: 0,
-      message: 'up to date',
-    };
-    if (result.created + result.updated > 0) result.action = 'generated';
+    const index = this.deps.downstream;
+    const applied = await applyGeneratePlan(plan, this.deps.cluster, this.memo, (ref) => (index.has(ref) ? 'unknown' : 'absent'));
+    let created = 0;
+    let updated = 0;
+    for (const o of applied.objects) {
+      if (o.action === 'created') created++;
+      else if (o.action === 'updated') updated++;
+    }
+    const result: ReconcileResult = { action: 'unchanged', created, updated, deleted: 0, message: 'up to date' };
+    if (created + updated > 0) result.action = 'generated';
     // With synchronize, downstream the rule no longer produces (a renamed target, a dropped foreach
     // element) goes; only when the plan was complete, so a partial failure never deletes.
     if (key && rule.generate?.synchronize === true && applied.errors.length === 0) {
-      const wanted = new Set(applied.objects.map((o) => refId(o.object)));
-      for (const stale of this.deps.downstream.forTrigger(
-        key.policy,
-        key.rule,
-        plan.trigger.metadata.uid ?? '',
-      )) {
-        if (!wanted.has(refId(stale))) result.deleted += await this.deleteObject(stale);
+      const known = index.forTrigger(key.policy, key.rule, plan.trigger.metadata.uid ?? '');
+      const wanted = known.length > 0 ? new Set(applied.objects.map((o) => refId(o.object))) : undefined;
+      for (const stale of known) {
+        if (!wanted?.has(refId(stale))) result.deleted += await this.deleteObject(stale);
       }
     }
     if (applied.errors.length > 0)
@@ -237,6 +249,14 @@ export class GenerateReconciler {
     }
   }
 
+  /** The trigger from the informer, when the informer holds exactly the one the key names, alive. */
+  private cachedTrigger(key: GenerateKey): KubeObject | undefined {
+    const t = key.trigger;
+    const cached = this.deps.cachedTrigger?.(t);
+    if (cached === undefined || t.uid === '' || cached.metadata.uid !== t.uid || cached.metadata.deletionTimestamp) return undefined;
+    return cached;
+  }
+
   /** The trigger as it is now; undefined when it is gone, being deleted, or replaced (other uid). */
   private async liveTrigger(key: GenerateKey): Promise<KubeObject | undefined> {
     const t = key.trigger;
@@ -255,12 +275,10 @@ export class GenerateReconciler {
       throw e;
     }
   }
-
-  private async labelsFor(trigger: KubeObject): Promise<Record<string, string> | undefined> {
-    const ns = trigger.kind === 'Namespace' ? undefined : trigger.metadata.namespace;
-    return ns ? this.deps.namespaceLabels(ns) : undefined;
-  }
 }
+
+/** Evaluation options naming one rule, built once per rule object (rules do not change once loaded). */
+const onlyRule = new WeakMap<Rule, { ruleNames: ReadonlySet<string> }>();
 
 function refId(o: KubeObject): string {
   return `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name ?? ''}`;

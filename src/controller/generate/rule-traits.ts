@@ -16,8 +16,17 @@ function filters(m: MatchResources | undefined): MatchResources[] {
   return [m, ...(m.any ?? []), ...(m.all ?? [])];
 }
 
+/** Rules are immutable once loaded (a policy change brings new objects), so the answer is kept per rule. */
+const admissionOnly = new WeakMap<Rule, boolean>();
+
 /** True when the rule's outcome depends on who asked or how (operation, user, old object). */
 export function usesAdmissionOnlyData(rule: Rule): boolean {
+  let known = admissionOnly.get(rule);
+  if (known === undefined) admissionOnly.set(rule, (known = readsAdmissionOnlyData(rule)));
+  return known;
+}
+
+function readsAdmissionOnlyData(rule: Rule): boolean {
   const texts = JSON.stringify([
     rule.context ?? null,
     rule.preconditions ?? null,
@@ -33,13 +42,28 @@ export function usesAdmissionOnlyData(rule: Rule): boolean {
   );
 }
 
+/** Answers kept per rule object, like usesAdmissionOnlyData's: they are asked for every key. */
+const onDelete = new WeakMap<Rule, boolean>();
+const operationInBackground = new WeakMap<Rule, 'CREATE' | 'UPDATE' | ''>();
+
 /** Listing DELETE in `operations` means "generate when the trigger is deleted". */
 export function generatesOnDelete(rule: Rule): boolean {
-  return filters(rule.match).some((f) => f.resources?.operations?.includes('DELETE') ?? false);
+  let known = onDelete.get(rule);
+  if (known === undefined) {
+    known = filters(rule.match).some((f) => f.resources?.operations?.includes('DELETE') ?? false);
+    onDelete.set(rule, known);
+  }
+  return known;
 }
 
 /** The operation to evaluate a rule with when no admission request is at hand. */
 export function backgroundOperation(rule: Rule): 'CREATE' | 'UPDATE' | '' {
+  let known = operationInBackground.get(rule);
+  if (known === undefined) operationInBackground.set(rule, (known = operationOf(rule)));
+  return known;
+}
+
+function operationOf(rule: Rule): 'CREATE' | 'UPDATE' | '' {
   const ops = new Set(filters(rule.match).flatMap((f) => f.resources?.operations ?? []));
   if (ops.size === 0) return '';
   if (ops.has('CREATE')) return 'CREATE';

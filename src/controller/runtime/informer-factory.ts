@@ -1,5 +1,6 @@
 // One informer per (apiVersion, kind, namespace, label selector), shared by every reconciler that
 // needs it, so the cluster sees one list+watch per resource set however many consumers there are.
+import type { KubeObject } from '../../api/kube.js';
 import type { ClusterClient } from '../../cluster/client.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
@@ -11,6 +12,8 @@ export interface InformerSpec {
   kind: string;
   namespace?: string;
   labelSelector?: string;
+  /** Reduces cached objects; informers with different transforms (by id) are distinct. */
+  transform?: { id: string; apply: (obj: KubeObject) => KubeObject };
 }
 
 export interface InformerFactoryOptions {
@@ -23,7 +26,7 @@ export interface InformerFactoryOptions {
 }
 
 export function informerSpecKey(spec: InformerSpec): string {
-  return JSON.stringify([spec.apiVersion, spec.kind, spec.namespace ?? '', spec.labelSelector ?? '']);
+  return JSON.stringify([spec.apiVersion, spec.kind, spec.namespace ?? '', spec.labelSelector ?? '', spec.transform?.id ?? '']);
 }
 
 export class InformerFactory {
@@ -51,6 +54,7 @@ export class InformerFactory {
       pageSize: this.options.pageSize,
       backoff: this.options.backoff,
       logger: this.options.logger,
+      transform: spec.transform?.apply,
     });
     this.informers.set(key, informer);
     this.start(informer);

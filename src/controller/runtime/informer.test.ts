@@ -210,6 +210,27 @@ describe('Informer', () => {
     await stop();
   });
 
+  it('caches and delivers what its transform keeps, from the list and from watch events', async () => {
+    const { clock, cluster } = setup();
+    await cluster.create(configMap('a', 'listed', { big: 'x' }, { keep: 'me' }));
+    const slim = (o: KubeObject): KubeObject => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, namespace: o.metadata.namespace, labels: o.metadata.labels } });
+    const seen: KubeObject[] = [];
+    const informer = new Informer({ client: cluster, clock, resource: CM, transform: slim });
+    informer.addHandlers({ onAdd: (o) => seen.push(o), onUpdate: (_old, o) => seen.push(o), onDelete: (o) => seen.push(o) });
+    const ac = new AbortController();
+    const running = informer.run(ac.signal);
+    await informer.waitForSync(AbortSignal.timeout(1000));
+    await cluster.create(configMap('b', 'watched', { big: 'y' }, { keep: 'too' }));
+    await cluster.delete({ ...CM, namespace: 'a', name: 'listed' });
+    await clock.settle();
+    const expected = (ns: string, name: string, keep: string): KubeObject => ({ ...CM, metadata: { name, namespace: ns, labels: { keep } } });
+    assert.deepEqual(seen, [expected('a', 'listed', 'me'), expected('b', 'watched', 'too'), expected('a', 'listed', 'me')]);
+    assert.deepEqual(informer.get('b/watched'), expected('b', 'watched', 'too'));
+    assert.equal(informer.get('a/listed'), undefined);
+    ac.abort();
+    await running;
+  });
+
   it('replays the cache to handlers added after sync and stops cleanly', async () => {
     const { clock, cluster } = setup();
     await cluster.create(configMap('a', 'one'));
@@ -236,13 +257,17 @@ describe('InformerFactory', () => {
     assert.equal(factory.informerFor({ ...CM }), first);
     assert.notEqual(factory.informerFor({ ...CM, namespace: 'a' }), first);
     assert.notEqual(factory.informerFor({ ...CM, labelSelector: 'x=y' }), first);
+    const slim = { id: 'slim', apply: (o: KubeObject): KubeObject => o };
+    const transformed = factory.informerFor({ ...CM, transform: slim });
+    assert.notEqual(transformed, first);
+    assert.equal(factory.informerFor({ ...CM, transform: { ...slim } }), transformed);
     const ac = new AbortController();
     const running = factory.run(ac.signal);
     assert.equal(await factory.waitForSync(AbortSignal.timeout(1000)), true);
     const late = factory.informerFor({ apiVersion: 'v1', kind: 'Namespace' });
     assert.equal(await late.waitForSync(AbortSignal.timeout(1000)), true);
     assert.deepEqual(late.keys().sort(), ['a', 'b', 'default']);
-    assert.equal(factory.all().length, 4);
+    assert.equal(factory.all().length, 5);
     ac.abort();
     await running;
   });

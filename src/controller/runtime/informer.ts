@@ -35,6 +35,11 @@ export interface InformerOptions {
   /** Delay between failed lists or watches (default 800 ms doubling up to 30 s, like client-go). */
   backoff?: BackoffOptions;
   logger?: Logger;
+  /**
+   * Reduces each object before it is cached and handed to handlers (client-go's SetTransform): a
+   * consumer that reads only a few fields need not keep whole objects. Handlers see the result.
+   */
+  transform?: (obj: KubeObject) => KubeObject;
 }
 
 type WatchOutcome =
@@ -48,6 +53,8 @@ export class Informer {
   private readonly options: InformerOptions;
   private readonly cache = new ObjectCache();
   private readonly handlers = new Set<InformerHandlers>();
+  /** The handlers as an array, rebuilt when they change, so delivering a change allocates nothing. */
+  private handlerList: InformerHandlers[] = [];
   private readonly log: Logger;
   private synced = false;
   private syncWaiters: (() => void)[] = [];
@@ -70,8 +77,12 @@ export class Informer {
    */
   addHandlers(handlers: InformerHandlers): () => void {
     this.handlers.add(handlers);
+    this.handlerList = [...this.handlers];
     if (this.synced) for (const obj of this.cache.list()) this.call(handlers, { type: 'add', object: obj });
-    return () => this.handlers.delete(handlers);
+    return () => {
+      this.handlers.delete(handlers);
+      this.handlerList = [...this.handlers];
+    };
   }
 
   hasSynced(): boolean {
@@ -168,7 +179,8 @@ export class Informer {
     } while (token !== undefined);
     for (const item of items) item.apiVersion = this.resource.apiVersion;
     for (const item of items) item.kind = this.resource.kind;
-    this.emit(this.cache.replace(items));
+    const transform = this.options.transform;
+    this.emit(this.cache.replace(transform === undefined ? items : items.map(transform)));
     this.lastResourceVersion = resourceVersion;
     if (!this.synced) {
       this.synced = true;
@@ -254,7 +266,8 @@ export class Informer {
   private apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject): void {
     obj.apiVersion = this.resource.apiVersion;
     obj.kind = this.resource.kind;
-    this.emit(type === 'DELETED' ? this.cache.remove(obj) : this.cache.upsert(obj));
+    const cached = this.options.transform?.(obj) ?? obj;
+    this.emit(type === 'DELETED' ? this.cache.remove(cached) : this.cache.upsert(cached));
   }
 
   private async resyncLoop(signal: AbortSignal): Promise<void> {
@@ -268,7 +281,8 @@ export class Informer {
   }
 
   private emit(changes: readonly CacheChange[]): void {
-    for (const change of changes) for (const handlers of [...this.handlers]) this.call(handlers, change);
+    // A handler removed while a change is delivered still gets that change, as before.
+    for (const change of changes) for (const handlers of this.handlerList) this.call(handlers, change);
   }
 
   private call(handlers: InformerHandlers, change: CacheChange): void {

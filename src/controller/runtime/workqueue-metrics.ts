@@ -7,14 +7,34 @@ const LABELS = ['name'] as const;
 
 /** Longest-running providers per Metrics registry, read by one shared gauge at scrape time. */
 const longestRunning = new WeakMap<Metrics, Map<string, () => number>>();
+/**
+ * The last depth each queue reported, per Metrics registry. The depth changes with every add and
+ * every hand-out; the gauge reads it at scrape time instead of being set tens of thousands of times
+ * a second during a background scan.
+ */
+const depths = new WeakMap<Metrics, Map<string, number>>();
+
+function depthsOf(metrics: Metrics): Map<string, number> {
+  let known = depths.get(metrics);
+  if (known === undefined) {
+    const registered = new Map<string, number>();
+    known = registered;
+    depths.set(metrics, registered);
+    metrics.gauge({
+      name: 'sprout_workqueue_depth',
+      help: 'Current depth of the workqueue.',
+      labelNames: LABELS,
+      collect() {
+        for (const [name, depth] of registered) this.set({ name }, depth);
+      },
+    });
+  }
+  return known;
+}
 
 export function workqueueMetrics(metrics: Metrics, queueName: string): WorkqueueHooks {
   const labels = { name: queueName };
-  const depth = metrics.gauge({
-    name: 'sprout_workqueue_depth',
-    help: 'Current depth of the workqueue.',
-    labelNames: LABELS,
-  });
+  const depth = depthsOf(metrics);
   const adds = metrics.counter({
     name: 'sprout_workqueue_adds_total',
     help: 'Keys added to the workqueue.',
@@ -46,11 +66,11 @@ export function workqueueMetrics(metrics: Metrics, queueName: string): Workqueue
   }
   const registered = providers;
   // Zero series exist from the start, so dashboards see the queue before its first key.
-  depth.set(labels, 0);
+  depth.set(queueName, 0);
   adds.inc(labels, 0);
   retries.inc(labels, 0);
   return {
-    depth: (n) => depth.set(labels, n),
+    depth: (n) => depth.set(queueName, n),
     added: () => adds.inc(labels),
     retried: () => retries.inc(labels),
     workDone: (seconds) => work.observe(labels, seconds),

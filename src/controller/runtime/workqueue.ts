@@ -118,6 +118,11 @@ export class Workqueue {
    */
   get(signal?: AbortSignal): Promise<string | undefined> {
     if (signal?.aborted === true) return Promise.resolve(undefined);
+    // A key is ready and nobody is waiting ahead of this caller: no waiter or abort listener needed.
+    if (this.waiters.length === 0) {
+      const ready = this.handOut();
+      if (ready !== undefined) return Promise.resolve(ready);
+    }
     return new Promise((resolve) => {
       const waiter: Waiter = { resolve };
       if (signal !== undefined) {
@@ -217,11 +222,9 @@ export class Workqueue {
   private dispatch(): void {
     while (this.waiters.length > 0 && this.length > 0) {
       const waiter = this.waiters.shift();
-      const key = this.take();
-      if (waiter === undefined || key === undefined) break;
-      this.dirty.delete(key);
-      this.processing.set(key, this.clock.now());
-      this.reportDepth();
+      if (waiter === undefined) break;
+      const key = this.handOut();
+      if (key === undefined) break;
       waiter.resolve(key);
     }
     // While draining, a key in flight may be re-queued by `done`: keep workers until all is finished.
@@ -231,6 +234,16 @@ export class Workqueue {
       this.waiters = [];
       for (const w of waiting) w.resolve(undefined);
     }
+  }
+
+  /** Takes the next queued key and marks it in flight. */
+  private handOut(): string | undefined {
+    const key = this.take();
+    if (key === undefined) return undefined;
+    this.dirty.delete(key);
+    this.processing.set(key, this.clock.now());
+    this.reportDepth();
+    return key;
   }
 
   private checkIdle(): void {

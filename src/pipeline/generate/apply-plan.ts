@@ -4,7 +4,7 @@ import type { KubeObject } from '../../api/kube.js';
 import { buildCloneCopy } from '../../engine/generate/clone.js';
 import { LABEL } from '../../engine/generate/labels.js';
 import type { GeneratePlan, GenerateTarget, ResourceRef } from '../../engine/generate/plan.js';
-import type { ClusterClient } from '../../cluster/client.js';
+import type { ClusterClient, ObjectRef } from '../../cluster/client.js';
 import { AlreadyExistsError, ConflictError, NotFoundError } from '../../cluster/errors.js';
 import { formatLabelSelector } from '../../cluster/selectors.js';
 import { isConverged } from './converge.js';
@@ -46,11 +46,25 @@ function objectKey(o: KubeObject): string {
   return `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name ?? ''}`;
 }
 
-export async function applyGeneratePlan(plan: GeneratePlan, cluster: ClusterClient, memo?: ConvergenceMemo): Promise<ApplyResult> {
+/**
+ * What the caller's cache (an informer) knows about a target: 'absent' lets the write start with a
+ * create instead of a read that would only say NotFound. The cache may lag; a create that finds the
+ * object there (AlreadyExists) falls back to read, compare and update, so a stale hint costs one
+ * request and never a wrong write.
+ */
+export type PresenceHint = (ref: ObjectRef) => 'absent' | 'unknown';
+
+export async function applyGeneratePlan(
+  plan: GeneratePlan,
+  cluster: ClusterClient,
+  memo?: ConvergenceMemo,
+  presence?: PresenceHint,
+): Promise<ApplyResult> {
   const result: ApplyResult = { objects: [], errors: [...plan.errors], missingSources: [] };
+  const ctx: ApplyContext = { plan, cluster, memo, presence };
   for (const target of plan.targets) {
     try {
-      await applyTarget(plan, target, cluster, result, memo);
+      await applyTarget(ctx, target, result);
     } catch (e) {
       result.errors.push(e instanceof Error ? e.message : String(e));
     }
@@ -58,24 +72,25 @@ export async function applyGeneratePlan(plan: GeneratePlan, cluster: ClusterClie
   return result;
 }
 
-async function applyTarget(
-  plan: GeneratePlan,
-  t: GenerateTarget,
-  cluster: ClusterClient,
-  out: ApplyResult,
-  memo?: ConvergenceMemo,
-): Promise<void> {
+interface ApplyContext {
+  plan: GeneratePlan;
+  cluster: ClusterClient;
+  memo: ConvergenceMemo | undefined;
+  presence: PresenceHint | undefined;
+}
+
+async function applyTarget(ctx: ApplyContext, t: GenerateTarget, out: ApplyResult): Promise<void> {
   switch (t.type) {
     case 'data':
-      out.objects.push(await ensureObject(plan, t.object, cluster, memo));
+      out.objects.push(await ensureObject(ctx, t.object));
       return;
     case 'clone':
-      await cloneOne(plan, t.source, t.target, cluster, out, memo);
+      await cloneOne(ctx, t.source, t.target, out);
       return;
     case 'cloneList':
       for (const kind of t.kinds) {
         const { apiVersion, kindName } = splitKind(kind);
-        const list = await cluster.list(
+        const list = await ctx.cluster.list(
           { apiVersion, kind: kindName },
           {
             namespace: t.sourceNamespace,
@@ -90,25 +105,18 @@ async function applyTarget(
             namespace: t.namespace,
             name: source.metadata.name ?? '',
           };
-          await cloneFrom(plan, source, target, cluster, out, memo);
+          await cloneFrom(ctx, source, target, out);
         }
       }
       return;
   }
 }
 
-async function cloneOne(
-  plan: GeneratePlan,
-  src: ResourceRef,
-  target: ResourceRef,
-  cluster: ClusterClient,
-  out: ApplyResult,
-  memo?: ConvergenceMemo,
-): Promise<void> {
+async function cloneOne(ctx: ApplyContext, src: ResourceRef, target: ResourceRef, out: ApplyResult): Promise<void> {
   if (src.namespace === target.namespace && src.name === target.name) return;
   let source: KubeObject;
   try {
-    source = await cluster.get({
+    source = await ctx.cluster.get({
       apiVersion: src.apiVersion,
       kind: src.kind,
       namespace: src.namespace,
@@ -121,19 +129,12 @@ async function cloneOne(
     }
     throw e;
   }
-  await cloneFrom(plan, source, target, cluster, out, memo);
+  await cloneFrom(ctx, source, target, out);
 }
 
-async function cloneFrom(
-  plan: GeneratePlan,
-  source: KubeObject,
-  target: ResourceRef,
-  cluster: ClusterClient,
-  out: ApplyResult,
-  memo?: ConvergenceMemo,
-): Promise<void> {
-  source = await markCloneSource(source, cluster);
-  out.objects.push(await ensureObject(plan, buildCloneCopy(source, target, plan.labels), cluster, memo));
+async function cloneFrom(ctx: ApplyContext, source: KubeObject, target: ResourceRef, out: ApplyResult): Promise<void> {
+  source = await markCloneSource(source, ctx.cluster);
+  out.objects.push(await ensureObject(ctx, buildCloneCopy(source, target, ctx.plan.labels)));
 }
 
 /** Sources carry `generate.kyverno.io/clone-source` so their changes can be traced to copies. */
@@ -149,24 +150,24 @@ async function markCloneSource(source: KubeObject, cluster: ClusterClient): Prom
   }
 }
 
-async function ensureObject(
-  plan: GeneratePlan,
-  desired: KubeObject,
-  cluster: ClusterClient,
-  memo?: ConvergenceMemo,
-): Promise<AppliedObject> {
-  const ref = {
+async function ensureObject(ctx: ApplyContext, desired: KubeObject): Promise<AppliedObject> {
+  const { plan, cluster, memo } = ctx;
+  const ref: ObjectRef = {
     apiVersion: desired.apiVersion,
     kind: desired.kind,
     namespace: desired.metadata.namespace,
     name: desired.metadata.name ?? '',
   };
+  // Server-side apply creates and updates alike, so only the create path can skip the first read.
+  const skipRead = !plan.useServerSideApply && ctx.presence?.(ref) === 'absent';
   for (let attempt = 0; ; attempt++) {
     let live: KubeObject | undefined;
-    try {
-      live = await cluster.get(ref);
-    } catch (e) {
-      if (!(e instanceof NotFoundError)) throw e;
+    if (attempt > 0 || !skipRead) {
+      try {
+        live = await cluster.get(ref);
+      } catch (e) {
+        if (!(e instanceof NotFoundError)) throw e;
+      }
     }
     try {
       if (live === undefined) {
@@ -195,7 +196,8 @@ async function ensureObject(
       if (!isConverged(desired, updated)) memo?.remember(updated, desired);
       return { action: 'updated', object: updated };
     } catch (e) {
-      // Someone else wrote in between: read again and converge from what is there now.
+      // Someone else wrote in between (or the cache said absent but the object is there): read
+      // again and converge from what is there now.
       if ((e instanceof ConflictError || e instanceof AlreadyExistsError) && attempt < 5) continue;
       throw e;
     }
