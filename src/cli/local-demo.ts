@@ -13,7 +13,6 @@ import { UsageError } from './io.js';
 import { formatProblem } from './policies.js';
 import { loadResourceFiles } from './resources.js';
 
-export const SPROUT_NAMESPACE = 'sprout';
 const GENERATED_KINDS = [
   { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
   { apiVersion: 'v1', kind: 'ResourceQuota' },

@@ -3,16 +3,50 @@
 import type { JsonObject, JsonValue } from '../api/json.js';
 import { isJsonObject } from '../api/json.js';
 import type { KubeObject } from '../api/kube.js';
+import type { Rule } from '../api/policy.js';
 import { formatImageReference, parseImageReference } from './jmespath/kyverno/image.js';
 
 const containerKinds = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 
-function podSpecPath(kind: string): string[] | undefined {
-  if (kind === 'Pod') return ['spec'];
-  if (kind === 'CronJob') return ['spec', 'jobTemplate', 'spec', 'template', 'spec'];
-  if (['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job'].includes(kind))
-    return ['spec', 'template', 'spec'];
-  return undefined;
+// Read-only paths, shared by every call.
+const POD_PATH: readonly string[] = ['spec'];
+const CRONJOB_PATH: readonly string[] = ['spec', 'jobTemplate', 'spec', 'template', 'spec'];
+const TEMPLATE_PATH: readonly string[] = ['spec', 'template', 'spec'];
+const templateKinds: ReadonlySet<string> = new Set([
+  'Deployment',
+  'DaemonSet',
+  'StatefulSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+]);
+
+function podSpecPath(kind: string): readonly string[] | undefined {
+  if (kind === 'Pod') return POD_PATH;
+  if (kind === 'CronJob') return CRONJOB_PATH;
+  return templateKinds.has(kind) ? TEMPLATE_PATH : undefined;
+}
+
+const readsImages = new WeakMap<Rule, boolean>();
+
+/**
+ * Could an expression of the rule read `images`? Only by naming it, by reading the whole root (`@`),
+ * or through an expression assembled at run time (a variable inside a variable, a jmesPath or foreach
+ * list with variables): rules that cannot are spared parsing every image reference of the resource.
+ * Decided once per rule object (policies are replaced, not edited in place).
+ */
+export function ruleMayReadImages(rule: Rule): boolean {
+  let reads = readsImages.get(rule);
+  if (reads === undefined) {
+    const text = JSON.stringify(rule);
+    reads =
+      text.includes('images') ||
+      text.includes('@') ||
+      /\{\{[^}]*\{\{/.test(text) ||
+      /"(jmesPath|list)":"[^"]*\{\{/.test(text);
+    readsImages.set(rule, reads);
+  }
+  return reads;
 }
 
 /** undefined when the resource has no pod spec or no parsable container image. */

@@ -39,13 +39,16 @@ interface RequestScope {
 }
 
 const scopes = new WeakMap<PolicyRequest, RequestScope>();
+let lastRequest: PolicyRequest | undefined;
+let lastScope: RequestScope | undefined;
 
 /**
  * requestContext(), built once per request object and shared by all of its rules (nothing writes into
  * it: EvalContext copies on write). Rebuilt when a field it reads was reassigned since.
  */
 export function sharedRequestContext(req: PolicyRequest): JsonObject {
-  const hit = scopes.get(req);
+  // Every rule of every policy asks for the same request in turn: check the last one first.
+  const hit = req === lastRequest ? lastScope : scopes.get(req);
   if (
     hit !== undefined &&
     hit.operation === req.operation &&
@@ -54,17 +57,22 @@ export function sharedRequestContext(req: PolicyRequest): JsonObject {
     hit.user === req.user &&
     hit.admission === req.admission
   ) {
+    lastRequest = req;
+    lastScope = hit;
     return hit.root;
   }
   const root = requestContext(req);
-  scopes.set(req, {
+  const scope: RequestScope = {
     operation: req.operation,
     object: req.object,
     oldObject: req.oldObject,
     user: req.user,
     admission: req.admission,
     root,
-  });
+  };
+  scopes.set(req, scope);
+  lastRequest = req;
+  lastScope = scope;
   return root;
 }
 
@@ -72,7 +80,7 @@ export function sharedRequestContext(req: PolicyRequest): JsonObject {
 export function requestContext(req: PolicyRequest): JsonObject {
   const subject = subjectOf(req);
   const base: JsonObject = req.admission
-    ? (JSON.parse(JSON.stringify(req.admission)) as JsonObject)
+    ? definedFields(req.admission as unknown as Record<string, JsonValue | undefined>)
     : {
         operation: req.operation,
         object: (req.object ?? null) as unknown as JsonValue,
@@ -92,4 +100,22 @@ export function requestContext(req: PolicyRequest): JsonObject {
     serviceAccountName: sa?.[2] ?? '',
     serviceAccountNamespace: sa?.[1] ?? '',
   };
+}
+
+/**
+ * A new top level over the admission request's values (undefined fields left out, as JSON drops them).
+ * The values are shared, not copied: nothing writes into the context's values (EvalContext copies the
+ * path it writes, and writes in place only into a root it copied itself), and without an admission
+ * request the context shares `object` and `userInfo` with the request object in the same way.
+ */
+function definedFields(source: Record<string, JsonValue | undefined>): JsonObject {
+  const out: JsonObject = {};
+  for (const k of Object.keys(source)) {
+    const v = source[k];
+    if (v === undefined) continue;
+    // An own "__proto__" (JSON.parse makes one) stays a plain property.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
+  return out;
 }

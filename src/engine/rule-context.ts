@@ -9,12 +9,13 @@ import { loadContext } from './context/load.js';
 import type { EvalEnv } from './env.js';
 import type { CompiledExpression } from './jmespath/index.js';
 import { kyvernoFunctions } from './jmespath/kyverno/index.js';
-import { matchesRule } from './match/index.js';
+import type { MatchMemo } from './match/index.js';
+import { matchesRule, memoAnswer, UNKNOWN } from './match/index.js';
 import type { PolicyRequest } from './request.js';
 import { sharedRequestContext } from './request.js';
 import type { ContextValues } from './values.js';
 import { EvalContext } from './variables/context.js';
-import { imagesOf } from './images.js';
+import { imagesOf, ruleMayReadImages } from './images.js';
 import { stringify, substituteAll } from './variables/substitute.js';
 
 /** Does `rule` (match/exclude, and a namespaced Policy's own namespace) select `resource`? */
@@ -23,12 +24,21 @@ export function ruleSelects(
   rule: Rule,
   req: PolicyRequest,
   resource: KubeObject | undefined,
+  /** matchMemo(rule.match, rule.exclude), when the caller keeps one per rule. */
+  memo?: MatchMemo,
 ): boolean {
   if (resource === undefined) return false;
+  const gvk = cachedGvkOf(resource);
+  // A cluster-wide policy whose match only names kinds has answered for this kind before: the answer
+  // matchesRule() would give, without building its input.
+  if (memo !== undefined && memo.byKind && policy.kind !== 'Policy') {
+    const known = memoAnswer(memo, gvk, req.subresource ?? '');
+    if (known !== UNKNOWN) return known === undefined;
+  }
   const result = matchesRule(
     {
       resource,
-      gvk: cachedGvkOf(resource),
+      gvk,
       subresource: req.subresource,
       operation: req.operation,
       user: req.user,
@@ -38,6 +48,7 @@ export function ruleSelects(
     rule.match,
     rule.exclude,
     false,
+    memo,
   );
   return result.matched;
 }
@@ -73,18 +84,36 @@ export function baseRuleContext(
   env: EvalEnv,
   values: ContextValues | undefined,
 ): { ctx: EvalContext; provided: Set<string> | undefined } {
+  const provided = values === undefined ? undefined : new Set<string>();
+  return { ctx: requestRuleContext(rule, req, env, values, provided), provided };
+}
+
+/**
+ * baseRuleContext() without the names of CLI values (for callers that load only computed context
+ * entries, which the CLI values do not override), and without the wrapper object.
+ */
+export function requestRuleContext(
+  rule: Rule,
+  req: PolicyRequest,
+  env: EvalEnv,
+  values: ContextValues | undefined,
+  provided?: Set<string>,
+  /** ruleMayReadImages(rule), when the caller has it at hand. */
+  readsImages: boolean = ruleMayReadImages(rule),
+): EvalContext {
   const ctx = new EvalContext(sharedRequestContext(req), env, kyvernoFunctions);
-  const images = imagesOf(req.object ?? req.oldObject);
-  if (images !== undefined) ctx.set('images', images);
-  if (values === undefined) return { ctx, provided: undefined };
-  const provided = new Set<string>();
+  if (readsImages) {
+    const images = imagesOf(req.object ?? req.oldObject);
+    if (images !== undefined) ctx.set('images', images);
+  }
+  if (values === undefined) return ctx;
   for (const source of [values.global, values.resource, values.rules?.[rule.name]?.values]) {
     for (const [k, v] of Object.entries(source ?? {})) {
       ctx.set(k, v);
-      provided.add(k.split('.')[0] ?? k);
+      provided?.add(k.split('.')[0] ?? k);
     }
   }
-  return { ctx, provided };
+  return ctx;
 }
 
 export function errorText(e: unknown): string {

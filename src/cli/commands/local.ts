@@ -3,18 +3,17 @@
 // policies, creates a namespace and shows what was generated.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { startLocalServer } from '../../cluster/http/index.js';
 import type { LocalServer } from '../../cluster/http/index.js';
 import { openDurableCluster } from '../../cluster/persist/index.js';
 import type { DurableCluster } from '../../cluster/persist/index.js';
 import { untilTerminated } from '../../main/local.js';
+import type { LocalStack } from '../../main/local-stack.js';
+import { startLocalStack } from '../../main/local-stack.js';
 import type { Runtime } from '../../main/runtime.js';
-import { startRuntime } from '../../main/runtime.js';
-import { systemClock } from '../../platform/clock.js';
 import { createLogger } from '../../platform/logger.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../io.js';
-import { installPolicies, runDemo, SPROUT_NAMESPACE } from '../local-demo.js';
+import { installPolicies, runDemo } from '../local-demo.js';
 import type { ExitSink } from './index.js';
 
 interface LocalFlags {
@@ -62,27 +61,22 @@ export async function localCommand(flags: LocalFlags, io: CliIo, deps: LocalDeps
   const started = Date.now();
   const dataDir = flags.dataDir === undefined ? undefined : resolve(io.cwd, flags.dataDir);
   const durable: DurableCluster | undefined = dataDir === undefined ? undefined : await openDurableCluster({ dir: dataDir });
-  let server: LocalServer;
+  let stack: LocalStack;
   try {
-    server = await startLocalServer({
-      port,
-      kubeconfigPath: flags.kubeconfigOut === undefined ? undefined : resolve(io.cwd, flags.kubeconfigOut),
-      cluster: durable?.cluster,
+    stack = await startLocalStack({
+      server: {
+        port,
+        kubeconfigPath: flags.kubeconfigOut === undefined ? undefined : resolve(io.cwd, flags.kubeconfigOut),
+        cluster: durable?.cluster,
+      },
+      logger: createLogger({ level: flags.logLevel as 'warn' }),
     });
   } catch (e) {
     await durable?.close();
     throw e;
   }
+  const { server, runtime } = stack;
   const cluster = server.cluster;
-  await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: SPROUT_NAMESPACE } }).catch(() => undefined);
-  const runtime = await startRuntime({
-    cluster,
-    clock: systemClock,
-    logger: createLogger({ level: flags.logLevel as 'warn' }),
-    namespace: SPROUT_NAMESPACE,
-    webhook: { host: '127.0.0.1', port: 0, endpoint: (p) => ({ url: `https://127.0.0.1:${p}` }), hosts: ['127.0.0.1', 'localhost'] },
-  });
-  await runtime.ready;
   deps.onStarted?.(server, runtime);
   io.out(
     `sprout local: Kubernetes API server on ${server.url}, Sprout's webhook on https://127.0.0.1:${runtime.webhookPort} (ready in ${Date.now() - started} ms)\n` +
@@ -98,8 +92,7 @@ export async function localCommand(flags: LocalFlags, io: CliIo, deps: LocalDeps
     await deps.untilStopped();
   } finally {
     io.out('sprout local: shutting down\n');
-    await runtime.stop();
-    await server.close();
+    await stack.close();
     await durable?.close();
   }
   return 0;

@@ -30,6 +30,68 @@ const cases: { name: string; conditions: Preconditions | AnyAllConditions | unde
     name: 'v1 list',
     conditions: [{ key: '{{ list }}', operator: 'AllIn', value: ['a', 'b', 'c'], message: 'x' }],
   },
+  {
+    name: 'v1 list passing, messages joined',
+    conditions: [
+      { key: '{{ team }}', operator: 'Equals', value: 'blue', message: 'is blue' },
+      { key: '{{ n }}', operator: 'Equals', value: 3 },
+      { key: '{{ team }}', operator: 'NotEquals', value: 'r*', message: 'not r' },
+    ],
+  },
+  {
+    name: 'v1 list failing on an unmessaged condition',
+    conditions: [
+      { key: '{{ team }}', operator: 'Equals', value: 'blue', message: 'is blue' },
+      { key: '{{ n }}', operator: 'Equals', value: '4' },
+    ],
+  },
+  {
+    name: 'any passes on its second condition, all passes',
+    conditions: {
+      any: [
+        { key: '{{ team }}', operator: 'Equals', value: 'red', message: 'red' },
+        { key: '{{ team }}', operator: 'Equals', value: 'bl*', message: 'blue-ish' },
+        { key: '{{ team }}', operator: 'Equals', value: 'blue', message: 'never reached' },
+      ],
+      all: [
+        { key: '{{ n }}', operator: 'LessThan', value: 5, message: 'small' },
+        { key: '{{ team }}', operator: 'NotEquals', value: 'green' },
+      ],
+    },
+  },
+  {
+    name: 'any passes, all fails',
+    conditions: {
+      any: [
+        { key: '{{ team }}', operator: 'Equals', value: 'red', message: 'red' },
+        { key: '{{ team }}', operator: 'Equals', value: 'blue', message: 'blue' },
+      ],
+      all: [
+        { key: '{{ n }}', operator: 'LessThan', value: 5, message: 'small' },
+        { key: '{{ team }}', operator: 'Equals', value: 'green', message: 'green' },
+      ],
+    },
+  },
+  {
+    name: 'any fails, all passes',
+    conditions: {
+      any: [
+        { key: '{{ team }}', operator: 'Equals', value: 'red', message: 'red' },
+        { key: '{{ team }}', operator: 'Equals', value: 'green' },
+        { key: '{{ team }}', operator: 'Equals', value: 'pink', message: 'pink' },
+      ],
+      all: [{ key: '{{ n }}', operator: 'LessThan', value: 5, message: 'small' }],
+    },
+  },
+  {
+    name: 'silent block failing and passing',
+    conditions: {
+      any: [{ key: '{{ team }}', operator: 'NotEquals', value: 'blue' }],
+      all: [{ key: '{{ team }}', operator: 'Equals', value: 'blue' }],
+    },
+  },
+  { name: 'silent all passing', conditions: { all: [{ key: '{{ team }}', operator: 'Equals', value: 'b*' }] } },
+  { name: 'empty v1 list', conditions: [] },
 ];
 
 test('compiled conditions decide and explain exactly like evaluateConditions', () => {

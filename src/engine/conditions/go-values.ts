@@ -16,7 +16,7 @@ export function goSprint(value: JsonValue): string {
 }
 
 /** A string time.ParseDuration accepts, other than "0" (Kyverno excludes it so "0" stays a number). */
-function durationString(value: JsonValue): bigint | undefined {
+export function durationString(value: JsonValue): bigint | undefined {
   if (typeof value !== 'string' || value === '0') return undefined;
   return tryParseDuration(value);
 }

@@ -14,6 +14,8 @@ import { ContextLoadError } from './load.js';
 
 interface CompiledVariable {
   readonly name: string;
+  /** A top-level name (no `.` or `"`): written without set()'s path parsing. */
+  readonly plainName: boolean;
   /** Where substitution errors point: /context/<name>. */
   readonly path: string;
   readonly jmesPath: CompiledQuery | undefined;
@@ -52,7 +54,8 @@ export function compileContext(entries: readonly ContextEntry[] | undefined): Co
           if (e instanceof ContextLoadError) throw e;
           throw new ContextLoadError(entry.name, e instanceof Error ? e.message : String(e));
         }
-        ctx.set(entry.name, value);
+        if (entry.plainName) ctx.setName(entry.name, value);
+        else ctx.set(entry.name, value);
       }
     },
   };
@@ -66,6 +69,7 @@ function compileVariable(entry: ContextEntry): CompiledVariable {
   const v = entry.variable ?? {};
   return {
     name: entry.name,
+    plainName: typeof entry.name === 'string' && !entry.name.includes('.') && !entry.name.includes('"'),
     path: `/context/${entry.name}`,
     jmesPath: v.jmesPath === undefined ? undefined : compileQuery(v.jmesPath),
     value: v.value === undefined ? undefined : compileDoc(v.value),

@@ -12,7 +12,7 @@ import type { RuleStatus } from '../result.js';
 import type { ContextValues } from '../values.js';
 import type { EvalContext } from '../variables/context.js';
 import type { RenderOptions } from '../variables/doc-template.js';
-import { baseRuleContext, errorText, ruleContext, ruleSelects } from '../rule-context.js';
+import { errorText, requestRuleContext, ruleContext, ruleSelects } from '../rule-context.js';
 import { buildPlan, buildPlanSync } from './build-plan.js';
 import type { CompiledGenerateRule } from './compiled-rule.js';
 import { compiledGeneratePolicy, compiledGenerateRule } from './compiled-rule.js';
@@ -36,11 +36,14 @@ export interface GenerateOptions {
   ruleNames?: ReadonlySet<string>;
 }
 
+// The default for callers that pass no options (read only): not a new object per call.
+const NO_OPTIONS: GenerateOptions = Object.freeze({});
+
 export async function evaluateGenerate(
   policy: KyvernoPolicy,
   req: PolicyRequest,
   env: EvalEnv,
-  options: GenerateOptions = {},
+  options: GenerateOptions = NO_OPTIONS,
 ): Promise<GenerateRuleOutcome[]> {
   const sync = evaluateGenerateSync(policy, req, env, options);
   if (sync !== undefined) return sync;
@@ -68,7 +71,7 @@ export function evaluateGenerateSync(
   policy: KyvernoPolicy,
   req: PolicyRequest,
   env: EvalEnv,
-  options: GenerateOptions = {},
+  options: GenerateOptions = NO_OPTIONS,
 ): GenerateRuleOutcome[] | undefined {
   const compiled = compiledGeneratePolicy(policy);
   const names = options.ruleNames;
@@ -76,45 +79,49 @@ export function evaluateGenerateSync(
     if (names === undefined) return undefined;
     for (const c of compiled.rules) if (!c.sync && names.has(c.rule.name)) return undefined;
   }
-  let out: GenerateRuleOutcome[] = [];
-  for (const c of compiled.rules) {
+  // Created by the first outcome: most policies have one rule (a one-slot array instead of push()'s
+  // default growth to 17), and no empty array is made only to be replaced.
+  let out: GenerateRuleOutcome[] | undefined;
+  const rules = compiled.rules;
+  for (let i = 0; i < rules.length; i++) {
+    const c = rules[i] as CompiledGenerateRule;
     if (names && !names.has(c.rule.name)) continue;
     const outcome = evaluateRuleSync(policy, c, req, env, options.values);
     if (outcome === undefined) continue;
-    // Most policies have one rule: a one-slot array instead of push()'s default growth to 17.
-    if (out.length === 0) out = [outcome];
+    if (out === undefined) out = [outcome];
     else out.push(outcome);
     if (policy.spec.applyRules === 'One' && outcome.status !== 'skip') break;
   }
-  return out;
+  return out ?? [];
 }
 
-/** What matching decided: an outcome (or not applicable), or the trigger to go on with. */
-type MatchStep =
-  { done: true; outcome: GenerateRuleOutcome | undefined } | { done: false; trigger: KubeObject };
+/** Matching decided the rule's outcome (undefined: not applicable) before anything else ran. */
+class Decided {
+  constructor(readonly outcome: GenerateRuleOutcome | undefined) {}
+}
 
+const NOT_APPLICABLE = new Decided(undefined);
+
+/** The trigger to go on with (the common case, returned without a wrapper), or the decision. */
 function matchStep(
   policy: KyvernoPolicy,
   c: CompiledGenerateRule,
   req: PolicyRequest,
   onDelete: boolean,
-): MatchStep {
+): KubeObject | Decided {
   const { rule } = c;
   const subject = onDelete ? req.oldObject : req.object;
-  if (ruleSelects(policy, rule, req, subject)) return { done: false, trigger: subject as KubeObject };
-  if (req.oldObject !== undefined && ruleSelects(policy, rule, req, req.oldObject)) {
-    return {
-      done: true,
-      outcome: {
-        rule: rule.name,
-        status: 'fail',
-        message: 'the trigger no longer matches the rule',
-        trigger: req.oldObject,
-        deleteDownstream: rule.generate?.synchronize === true,
-      },
-    };
+  if (ruleSelects(policy, rule, req, subject, c.matchMemo)) return subject as KubeObject;
+  if (req.oldObject !== undefined && ruleSelects(policy, rule, req, req.oldObject, c.matchMemo)) {
+    return new Decided({
+      rule: rule.name,
+      status: 'fail',
+      message: 'the trigger no longer matches the rule',
+      trigger: req.oldObject,
+      deleteDownstream: rule.generate?.synchronize === true,
+    });
   }
-  return { done: true, outcome: undefined };
+  return NOT_APPLICABLE;
 }
 
 function preconditions(c: CompiledGenerateRule, ctx: EvalContext, operation: string): ConditionsOutcome {
@@ -184,7 +191,8 @@ function syncContext(
   env: EvalEnv,
   values: ContextValues | undefined,
 ): EvalContext {
-  const { ctx } = baseRuleContext(c.rule, req, env, values);
+  // Computed entries only: CLI values do not override them, so their names are not needed.
+  const ctx = requestRuleContext(c.rule, req, env, values, undefined, c.readsImages);
   c.context.load(ctx, req.operation);
   return ctx;
 }
@@ -198,8 +206,8 @@ function evaluateRuleSync(
 ): GenerateRuleOutcome | undefined {
   const onDelete = c.onDelete && req.operation === 'DELETE';
   const m = matchStep(policy, c, req, onDelete);
-  if (m.done) return m.outcome;
-  const { trigger } = m;
+  if (m instanceof Decided) return m.outcome;
+  const trigger = m;
   let ctx: EvalContext;
   try {
     ctx = syncContext(c, req, env, values);
@@ -239,8 +247,8 @@ async function evaluateRule(
 ): Promise<GenerateRuleOutcome | undefined> {
   const onDelete = c.onDelete && req.operation === 'DELETE';
   const m = matchStep(policy, c, req, onDelete);
-  if (m.done) return m.outcome;
-  const { trigger } = m;
+  if (m instanceof Decided) return m.outcome;
+  const trigger = m;
   let ctx: EvalContext;
   try {
     ctx = await ruleContext(c.rule, req, env, values);

@@ -7,10 +7,11 @@
 // evaluation the error counts as null, so `a.b || 'default'` and
 // `spec.[initContainers, containers][]` work. A field read on a non-object (null, array,
 // string, ...) is null, not an error.
-import type { JsonValue } from '../../api/json.js';
+import type { JsonObject, JsonValue } from '../../api/json.js';
 import type { AstNode } from './ast.js';
 import type { Runtime } from './interpreter.js';
 import { evaluateNode, MissingKey, missingKey } from './interpreter.js';
+import { isScalarOrScalarList, readsOnlyRequest } from './request-only.js';
 import { parse } from './parser.js';
 import { standardFunctions } from './standard-functions.js';
 import { getOwn } from './values.js';
@@ -41,11 +42,29 @@ export interface CompiledExpression {
   evaluate(data: JsonValue, options: SearchOptions): JsonValue;
   /** evaluate(), but a missing key comes back as a MissingKey (holding the error) instead of a throw. */
   evaluateOrMissing(data: JsonValue, options: SearchOptions): JsonValue | MissingKey;
+  /**
+   * evaluateOrMissing() on the root of an EvalContext, whose values nobody writes into (contexts copy
+   * on write). A field chain into `request` is remembered for the last `request` object it read: every
+   * rule of an admission request shares one, and the chain's keyed reads are megamorphic (the single
+   * most repeated cost of a generate evaluation). A new request, or a context that set something
+   * below `request` (copying it), has another `request` object and reads afresh.
+   */
+  evaluateOnContextRoot(root: JsonObject, options: SearchOptions): JsonValue | MissingKey;
+  /** The expression reads nothing from the root but `request` and calls only pure functions. */
+  readonly readsOnlyRequest: boolean;
 }
 
 class Compiled implements CompiledExpression {
   /** For `a.b.c` (the most common expression by far): the keys, read without walking the tree. */
   private readonly fields: readonly string[] | undefined;
+  /** For `request.x.y`: the keys after `request` (see evaluateOnContextRoot). */
+  private readonly requestTail: readonly string[] | undefined;
+  private lastRequest: JsonValue | undefined = undefined;
+  private lastValue: JsonValue | MissingKey = null;
+  /** Reads nothing from the root but `request`, and calls only pure functions (see readsOnlyRequest). */
+  private readonly requestOnly: boolean;
+  readonly readsOnlyRequest: boolean;
+  private lastFunctions: ReadonlyMap<string, FunctionSpec> | undefined = undefined;
   readonly mayReturnInput: boolean;
 
   constructor(
@@ -53,8 +72,14 @@ class Compiled implements CompiledExpression {
     private ast: AstNode,
   ) {
     this.fields = fieldChain(ast);
+    this.requestTail =
+      this.fields !== undefined && this.fields.length > 1 && this.fields[0] === 'request'
+        ? this.fields.slice(1)
+        : undefined;
     this.mayReturnInput = hasCurrentNode(ast);
     this.ast = withFieldChains(ast);
+    this.requestOnly = this.requestTail === undefined && readsOnlyRequest(this.ast);
+    this.readsOnlyRequest = this.requestTail !== undefined || this.requestOnly;
   }
 
   evaluate(data: JsonValue, options: SearchOptions): JsonValue {
@@ -66,6 +91,41 @@ class Compiled implements CompiledExpression {
   evaluateOrMissing(data: JsonValue, options: SearchOptions): JsonValue | MissingKey {
     if (this.fields !== undefined) return readFields(this.fields, data);
     return evaluateNode(this.ast, data, runtimeFor(options));
+  }
+
+  evaluateOnContextRoot(root: JsonObject, options: SearchOptions): JsonValue | MissingKey {
+    const tail = this.requestTail;
+    if (tail !== undefined) {
+      const request = getOwn(root, 'request');
+      if (request === undefined) return missingKey('request');
+      if (request !== this.lastRequest) {
+        this.lastValue = readFields(tail, request);
+        this.lastRequest = request;
+      }
+      return this.lastValue;
+    }
+    if (!this.requestOnly) return this.evaluateOrMissing(root, options);
+    return this.evaluateRequestOnly(root, runtimeFor(options));
+  }
+
+  /**
+   * An expression that reads only `request` from the root and calls only pure functions: the value
+   * of the last `request` object is kept when it is a scalar or a list of scalars (a copy is handed
+   * out each time, so no caller shares it); other values are evaluated every time.
+   */
+  private evaluateRequestOnly(root: JsonObject, rt: Runtime): JsonValue | MissingKey {
+    const request = getOwn(root, 'request');
+    if (request !== undefined && request === this.lastRequest && rt.functions === this.lastFunctions) {
+      const kept = this.lastValue;
+      return Array.isArray(kept) ? kept.slice() : kept;
+    }
+    const v = evaluateNode(this.ast, root, rt);
+    if (request !== undefined && isScalarOrScalarList(v)) {
+      this.lastRequest = request;
+      this.lastFunctions = rt.functions;
+      this.lastValue = Array.isArray(v) ? v.slice() : v;
+    }
+    return v;
   }
 }
 

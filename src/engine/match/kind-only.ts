@@ -6,7 +6,7 @@ import type { GroupVersionKind } from '../../api/kube.js';
 import type { MatchResources, ResourceDescription, ResourceFilter } from '../../api/policy.js';
 import { isEmptyUserInfoFilter } from './user-info.js';
 
-interface Answer {
+export interface Answer {
   readonly group: string;
   readonly version: string;
   readonly kind: string;
@@ -90,4 +90,45 @@ export function remember(
     exclude,
     reason,
   });
+}
+
+/**
+ * byKind() and the last answer, held by a compiled rule instead of looked up by match block: a rule
+ * evaluated on every request spares the three WeakMap lookups.
+ */
+export interface MatchMemo {
+  readonly byKind: boolean;
+  last: Answer | undefined;
+}
+
+export function matchMemo(match: MatchResources, exclude: MatchResources | undefined): MatchMemo {
+  return { byKind: byKind(match, exclude), last: undefined };
+}
+
+/** knownAnswer() from a memo. */
+export function memoAnswer(
+  memo: MatchMemo,
+  gvk: GroupVersionKind,
+  subresource: string,
+): string | undefined | typeof UNKNOWN {
+  const last = memo.last;
+  if (
+    last !== undefined &&
+    last.kind === gvk.kind &&
+    last.version === gvk.version &&
+    last.group === gvk.group &&
+    last.subresource === subresource
+  )
+    return last.reason;
+  return UNKNOWN;
+}
+
+/** remember() into a memo. */
+export function memoRemember(
+  memo: MatchMemo,
+  gvk: GroupVersionKind,
+  subresource: string,
+  reason: string | undefined,
+): void {
+  memo.last = { group: gvk.group, version: gvk.version, kind: gvk.kind, subresource, exclude: undefined, reason };
 }

@@ -10,7 +10,8 @@ import type { GroupVersionKind, KubeObject } from '../../api/kube.js';
 import type { MatchResources, ResourceFilter } from '../../api/policy.js';
 import type { FilterInput } from './resource-filter.js';
 import { filterMismatch, isEmptyResourceDescription, UNEXPLAINED } from './resource-filter.js';
-import { byKind, knownAnswer, remember, UNKNOWN } from './kind-only.js';
+import type { MatchMemo } from './kind-only.js';
+import { byKind, knownAnswer, memoAnswer, memoRemember, remember, UNKNOWN } from './kind-only.js';
 import { isEmptyRequestUser, isEmptyUserInfoFilter } from './user-info.js';
 
 export interface MatchInput {
@@ -110,6 +111,8 @@ export function matchesRule(
   match: MatchResources,
   exclude?: MatchResources,
   explain = true,
+  /** matchMemo(match, exclude), kept by the caller for this very match/exclude pair. */
+  memo?: MatchMemo,
 ): MatchResult {
   const { resource, policyNamespace } = input;
   const resourceNamespace = resource.metadata.namespace ?? '';
@@ -119,9 +122,12 @@ export function matchesRule(
     );
   }
   const subresource = input.subresource ?? '';
-  const kindOnly = !explain && byKind(match, exclude ?? undefined);
+  const kindOnly = !explain && (memo !== undefined ? memo.byKind : byKind(match, exclude ?? undefined));
   if (kindOnly) {
-    const known = knownAnswer(match, exclude ?? undefined, input.gvk, subresource);
+    const known =
+      memo !== undefined
+        ? memoAnswer(memo, input.gvk, subresource)
+        : knownAnswer(match, exclude ?? undefined, input.gvk, subresource);
     if (known !== UNKNOWN)
       return known === undefined ? MATCHED : known === UNEXPLAINED ? UNEXPLAINED_MISS : noMatch(known);
   }
@@ -135,6 +141,9 @@ export function matchesRule(
   };
   let reason = checkMatch(match, filterInput, isEmptyRequestUser(input.user), explain);
   if (reason === undefined && exclude != null) reason = checkExclude(exclude, filterInput);
-  if (kindOnly) remember(match, exclude ?? undefined, input.gvk, subresource, reason);
+  if (kindOnly) {
+    if (memo !== undefined) memoRemember(memo, input.gvk, subresource, reason);
+    else remember(match, exclude ?? undefined, input.gvk, subresource, reason);
+  }
   return reason === undefined ? MATCHED : noMatch(reason);
 }

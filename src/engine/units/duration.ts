@@ -73,8 +73,14 @@ export function parseDuration(input: string): bigint {
 // stack trace) for the many condition operands that are plainly not durations.
 const durationShape = /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
 
+/** A duration starts with a sign, a digit or a point: words are rejected before the regex runs. */
+function mayBeDuration(input: string): boolean {
+  const c = input.charCodeAt(0);
+  return (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
+}
+
 export function tryParseDuration(input: string): bigint | undefined {
-  if (!durationShape.test(input)) return undefined;
+  if (!mayBeDuration(input) || !durationShape.test(input)) return undefined;
   try {
     return parseDuration(input);
   } catch {

@@ -122,8 +122,12 @@ export function parseQuantity(str: string): Quantity {
 // the expensive part of a failed attempt (conditions try quantities on every string operand).
 const quantityShape = /^[+-]?\d*(?:\.\d*)?[eEinumkKMGTP]*[+-]?\d*$/;
 
+// The characters a quantity can start with: most strings operators probe are words, rejected here
+// without running the regex.
+const quantityStart = '+-.0123456789eEinumkKMGTP';
+
 export function tryParseQuantity(str: string): Quantity | undefined {
-  if (str.length === 0 || !quantityShape.test(str)) return undefined;
+  if (str.length === 0 || !quantityStart.includes(str.charAt(0)) || !quantityShape.test(str)) return undefined;
   try {
     return parseQuantity(str);
   } catch {

@@ -3,8 +3,8 @@
 import type { JsonObject, JsonValue } from '../../api/json.js';
 import { isJsonObject } from '../../api/json.js';
 import type { FunctionContext, FunctionSpec } from '../jmespath/types.js';
-import type { CompiledExpression, MissingKey, SearchOptions } from '../jmespath/index.js';
-import { compile, search } from '../jmespath/index.js';
+import type { CompiledExpression, SearchOptions } from '../jmespath/index.js';
+import { compile, MissingKey, search } from '../jmespath/index.js';
 
 export class EvalContext {
   private root: JsonObject;
@@ -16,6 +16,8 @@ export class EvalContext {
   /** Checkpoints; created by the first one (most contexts never take one). */
   private saved: JsonObject[] | undefined;
   private readonly options: SearchOptions;
+  private copiedRoot: JsonObject | undefined;
+  private copiedKeys: readonly string[] = [];
 
   constructor(
     root: JsonObject,
@@ -24,7 +26,23 @@ export class EvalContext {
     private readonly functions: ReadonlyMap<string, FunctionSpec>,
   ) {
     this.root = root;
-    this.options = { functions, ctx: fns };
+    this.options = searchOptions(functions, fns);
+  }
+
+  /**
+   * The root's `request` object, for values computed from it alone that may be kept per request
+   * (StringTemplate); undefined when there is none, or when this context's results must not be kept.
+   */
+  requestValue(): JsonValue | undefined {
+    // A subclass that changes what evaluation gives (a lenient view reads failures as '') renders
+    // values that must not be kept for strict contexts, and the other way round.
+    if (this.evaluate !== EvalContext.prototype.evaluate) return undefined;
+    return this.root['request'];
+  }
+
+  /** The functions beyond the standard ones (part of what a kept value depends on). */
+  get functionTable(): ReadonlyMap<string, FunctionSpec> {
+    return this.functions;
   }
 
   /** Evaluates a JMESPath expression against the context; throws JmesPathError. */
@@ -40,13 +58,15 @@ export class EvalContext {
   /** evaluate() that returns a missing key instead of throwing it; subclasses overriding evaluate() override this too. */
   evaluateOrMissing(compiled: CompiledExpression): JsonValue | MissingKey {
     if (compiled.mayReturnInput) this.owned = false;
-    return compiled.evaluateOrMissing(this.root, this.options);
+    return compiled.evaluateOnContextRoot(this.root, this.options);
   }
 
   private evaluateRoot(compiled: CompiledExpression): JsonValue {
     // `@` may hand the root itself to the caller, who may store it (even back into the context).
     if (compiled.mayReturnInput) this.owned = false;
-    return compiled.evaluate(this.root, this.options);
+    const v = compiled.evaluateOnContextRoot(this.root, this.options);
+    if (v instanceof MissingKey) throw v.error;
+    return v;
   }
 
   /** Evaluates against another value with the same functions (context entries' jmesPath on a value). */
@@ -70,6 +90,11 @@ export class EvalContext {
     this.owned = true;
   }
 
+  /** set() for a name known to be top-level (no `.` or `"`), without scanning it. */
+  setName(name: string, value: JsonValue): void {
+    this.writable()[name] = value;
+  }
+
   /** set(name1, value1) then set(name2, value2), for top-level names, with at most one copy of the root. */
   setNames(name1: string, value1: JsonValue, name2: string, value2: JsonValue): void {
     const root = this.writable();
@@ -80,10 +105,22 @@ export class EvalContext {
   /** The root, copied first unless this context alone holds it. */
   private writable(): JsonObject {
     if (!this.owned) {
-      this.root = shallowCopy(this.root);
+      this.root = shallowCopy(this.root, this.keysOf(this.root));
       this.owned = true;
     }
     return this.root;
+  }
+
+  /**
+   * Object.keys(root), remembered for the last root copied: a foreach copies its checkpoint once per
+   * element, and nothing adds names to a root this context does not own.
+   */
+  private keysOf(root: JsonObject): readonly string[] {
+    if (root !== this.copiedRoot) {
+      this.copiedKeys = Object.keys(root);
+      this.copiedRoot = root;
+    }
+    return this.copiedKeys;
   }
 
   get data(): JsonObject {
@@ -99,6 +136,15 @@ export class EvalContext {
     if (this.saved === undefined) this.saved = [this.root];
     else this.saved.push(this.root);
     this.owned = false;
+  }
+
+  /**
+   * restore(), except that a root this context copied since the checkpoint and never handed out is
+   * kept: for a caller that writes the same top-level names in the same order again (a foreach
+   * element scope), overwriting them gives the same root as writing them into a fresh copy.
+   */
+  restoreOrReuse(): void {
+    if (!this.owned) this.restore();
   }
 
   restore(): void {
@@ -119,6 +165,17 @@ export class EvalContext {
   }
 }
 
+// Every rule context of a request has the same functions and environment: one options object
+// serves them all (the runtime it caches is keyed by the same two values).
+let lastOptions: SearchOptions | undefined;
+
+function searchOptions(functions: ReadonlyMap<string, FunctionSpec>, fns: FunctionContext): SearchOptions {
+  if (lastOptions === undefined || lastOptions.functions !== functions || lastOptions.ctx !== fns) {
+    lastOptions = { functions, ctx: fns };
+  }
+  return lastOptions;
+}
+
 /** "a.b.c" → [a, b, c]; a quoted segment ("a.\"x.y\".c") keeps its dots. */
 function splitPath(path: string): string[] {
   const out: string[] = [];
@@ -137,9 +194,12 @@ function splitPath(path: string): string[] {
 
 // Built key by key into a fresh literal: V8 takes a slow path when a property is added to a spread
 // copy, and the context gains a property on nearly every write.
-function shallowCopy(obj: JsonObject): JsonObject {
+function shallowCopy(obj: JsonObject, keys: readonly string[] = Object.keys(obj)): JsonObject {
   const out: JsonObject = {};
-  for (const k of Object.keys(obj)) out[k] = obj[k] as JsonValue;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    out[k] = obj[k] as JsonValue;
+  }
   return out;
 }
 

@@ -4,8 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JsonObject, JsonValue } from '../../api/json.js';
+import { kyvernoFunctions } from '../jmespath/kyverno/index.js';
 import { EvalContext } from './context.js';
-import { substituteString } from './string-template.js';
+import { replaceEvery, substituteString } from './string-template.js';
 
 const fns = { now: () => 0, random: () => 0.5 };
 const data: Record<string, JsonObject> = {
@@ -39,4 +40,56 @@ test('templates render as Kyverno substitutes, render after render', () => {
       assert.deepEqual(substituteString(template, ctx, { operation: 'CREATE' }, '/x'), expected, `${template} (${env})`);
     }
   }
+});
+
+test('replaceEvery replaces like split/join, left to right and without overlaps', () => {
+  const cases: [string, string, string][] = [
+    ['a{{b{{c', '{{', '\\{{'],
+    ['{{ x }}{{ x }}', '{{ x }}', 'v'],
+    ['aaaa', 'aa', 'b'],
+    ['none', 'zz', 'y'],
+    ['', 'a', 'b'],
+    ['$&$1', '$', '$$'],
+  ];
+  for (const [s, find, replacement] of cases) {
+    assert.equal(replaceEvery(s, find, replacement), s.split(find).join(replacement), `${s} / ${find}`);
+  }
+});
+
+test('a template of request values renders each request afresh, and never keeps what a lenient view read', () => {
+  const source = '{{ request.object.metadata.name }}-{{ to_upper(request.namespace) }}';
+  const a: JsonObject = { request: { namespace: 'ns-a', object: { metadata: { name: 'a' } } } };
+  const b: JsonObject = { request: { namespace: 'ns-b', object: { metadata: { name: 'b' } } } };
+  const render = (root: JsonObject, operation = 'CREATE'): JsonValue =>
+    substituteString(source, new EvalContext(root, fns, kyvernoFunctions), { operation });
+  assert.equal(render(a), 'a-NS-A');
+  assert.equal(render(a), 'a-NS-A');
+  assert.equal(render(b), 'b-NS-B');
+  assert.equal(render(a), 'a-NS-A');
+  // On DELETE the expressions read request.oldObject instead.
+  const deleted: JsonObject = { request: { namespace: 'ns-a', object: null, oldObject: { metadata: { name: 'old' } } } };
+  assert.equal(render(deleted, 'DELETE'), 'old-NS-A');
+
+  // A view that reads failures as '' must not leave its '' for a strict context (which must fail).
+  class Lenient extends EvalContext {
+    override evaluate(compiled: Parameters<EvalContext['evaluate']>[0]): JsonValue {
+      try {
+        return super.evaluate(compiled);
+      } catch {
+        return '';
+      }
+    }
+  }
+  const missing: JsonObject = { request: { namespace: 'ns', object: { metadata: {} } } };
+  assert.equal(substituteString(source, new Lenient(missing, fns, kyvernoFunctions), {}), '-NS');
+  assert.throws(() => substituteString(source, new EvalContext(missing, fns, kyvernoFunctions), {}), /failed to resolve/);
+});
+
+test('a request value that brings new variables is substituted from the whole context each time', () => {
+  const source = 'x-{{ request.object.note }}';
+  const request = { object: { note: '{{ team }}' } };
+  const render = (team: string): JsonValue =>
+    substituteString(source, new EvalContext({ request, team }, fns, kyvernoFunctions), {});
+  assert.equal(render('blue'), 'x-blue');
+  assert.equal(render('red'), 'x-red');
 });

@@ -7,6 +7,7 @@
 import type { JsonValue } from '../../api/json.js';
 import type { CompiledExpression } from '../jmespath/index.js';
 import { compile, goJsonString } from '../jmespath/index.js';
+import type { FunctionSpec } from '../jmespath/types.js';
 import { JmesPathError } from '../jmespath/types.js';
 import type { EvalContext } from './context.js';
 
@@ -66,6 +67,11 @@ class VariablePart {
     this.compiled = expr === '' || expr === '@' ? undefined : tryCompile(expr);
   }
 
+  /** Compiled, not `{{- }}`, and reading nothing but `request` (see CompiledExpression). */
+  get readsOnlyRequest(): boolean {
+    return !this.shallow && this.compiled?.readsOnlyRequest === true;
+  }
+
   resolve(ctx: EvalContext, o: SubstituteOptions, path: string): Resolved {
     if (this.compiled === undefined) return resolveVariable(this.text, ctx, o, path);
     return { value: this.value(ctx, o, path), shallow: this.shallow };
@@ -113,6 +119,15 @@ export class StringTemplate {
   private readonly fast: boolean;
   /** The string is exactly one variable: its value keeps its JSON type. */
   private readonly whole: boolean;
+  /** The one part of a `whole` template that is not `{{- }}`. */
+  private readonly single: VariablePart | undefined;
+  /** A fast template whose every part reads only `request` (see render). */
+  private readonly requestOnly: boolean;
+  private lastRequest: JsonValue | undefined = undefined;
+  private lastFunctions: ReadonlyMap<string, FunctionSpec> | undefined = undefined;
+  private lastValue: JsonValue = null;
+  /** Set when the last render went through Kyverno's rewrite loop. */
+  private rescanned = false;
 
   constructor(readonly source: string) {
     const found = findVariables(source);
@@ -132,9 +147,37 @@ export class StringTemplate {
       statics.every((s) => !/[{}]/.test(s)) &&
       found.every((f) => !/[{}]/.test(f.text.slice(2, -2)));
     this.whole = found.length === 1 && found[0]?.text === source;
+    const only = this.parts[0];
+    this.single = this.whole && only !== undefined && !only.shallow ? only : undefined;
+    this.requestOnly = this.fast && this.parts.every((p) => p.readsOnlyRequest);
   }
 
+  /**
+   * render(), kept per `request` object for templates that read nothing else (every rule of a
+   * request renders `{{ request.object.metadata.name }}` again): a scalar result is reused while the
+   * context's `request` is the same object, the operation is not DELETE (which rewrites the
+   * expressions) and the functions are the same. Failures are never kept; they throw every time.
+   */
   render(ctx: EvalContext, o: SubstituteOptions, path: string): JsonValue {
+    if (!this.requestOnly || o.operation === 'DELETE') return this.renderNow(ctx, o, path);
+    const request = ctx.requestValue();
+    if (request === undefined) return this.renderNow(ctx, o, path);
+    if (request === this.lastRequest && ctx.functionTable === this.lastFunctions) return this.lastValue;
+    this.rescanned = false;
+    const v = this.renderNow(ctx, o, path);
+    // A value that brought new `{{ }}` was substituted from the whole context: not kept.
+    if (!this.rescanned && (v === null || typeof v !== 'object')) {
+      this.lastRequest = request;
+      this.lastFunctions = ctx.functionTable;
+      this.lastValue = v;
+    }
+    return v;
+  }
+
+  private renderNow(ctx: EvalContext, o: SubstituteOptions, path: string): JsonValue {
+    // The commonest template by far: one variable that is the whole string (its value keeps its type).
+    const single = this.single;
+    if (single !== undefined) return single.value(ctx, o, path);
     const parts = this.parts;
     if (this.whole && parts.length === 1) {
       const only = parts[0] as VariablePart;
@@ -170,6 +213,7 @@ export class StringTemplate {
   }
 
   private general(ctx: EvalContext, o: SubstituteOptions, path: string, values: JsonValue[]): JsonValue {
+    this.rescanned = true;
     const first = values.map((value, i): Resolved => ({ value, shallow: (this.parts[i] as VariablePart).shallow }));
     return substituteGeneral(this.source, ctx, o, path, first);
   }
@@ -227,8 +271,8 @@ function substituteGeneral(
       const result = (round === 0 ? first?.[i] : undefined) ?? partFor(prefix, text).resolve(ctx, o, path);
       if (text === whole && !result.shallow) return result.value;
       let replacement = stringify(result.value);
-      if (result.shallow) replacement = replacement.split('{{').join(ESCAPED_OPEN);
-      current = current.split(prefix + text).join(prefix + replacement);
+      if (result.shallow) replacement = replaceEvery(replacement, '{{', ESCAPED_OPEN);
+      current = replaceEvery(current, prefix + text, prefix + replacement);
       if (text === whole) return unescape(current);
     }
     round++;
@@ -322,5 +366,22 @@ export function stringify(v: JsonValue): string {
 }
 
 function unescape(s: string): JsonValue {
-  return s.includes(ESCAPED_OPEN) ? s.split(ESCAPED_OPEN).join('{{') : s;
+  return s.includes(ESCAPED_OPEN) ? replaceEvery(s, ESCAPED_OPEN, '{{') : s;
+}
+
+/**
+ * `s.split(find).join(replacement)` (Go's strings.ReplaceAll) for a non-empty `find`, as an indexOf
+ * loop: the built-in split is slow on the fresh strings this loop produces.
+ */
+export function replaceEvery(s: string, find: string, replacement: string): string {
+  let at = s.indexOf(find);
+  if (at < 0) return s;
+  let out = '';
+  let from = 0;
+  while (at >= 0) {
+    out += s.slice(from, at) + replacement;
+    from = at + find.length;
+    at = s.indexOf(find, from);
+  }
+  return out + s.slice(from);
 }

@@ -237,3 +237,17 @@ test('delete removes objects by ref and waits until they are gone', async () => 
   assert.ok(h.cluster.log.includes('delete v1/Secret platform/harbor-external'));
   assert.equal(await h.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'harbor-external', namespace: 'platform' }), null);
 });
+
+test('delete counts an object re-created under the same name (another uid) as deleted, as a synchronizing controller does', async () => {
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'synced', namespace: 'platform', uid: 'first' } };
+  const recreate = (cluster: FakeCluster, verb: string, obj: JsonObject): void => {
+    if (verb === 'delete' && refOf(obj).name === 'synced') cluster.seed({ ...secret, metadata: { ...secret.metadata, uid: 'second' } });
+  };
+  const h = harness({ cluster: { afterWrite: recreate } });
+  h.cluster.seed(secret);
+  const yaml = `${header}  steps:\n  - try:\n    - delete:\n        ref:\n          apiVersion: v1\n          kind: Secret\n          name: synced\n          namespace: platform\n`;
+  const r = await runTest(testFrom(yaml, memoryFiles({})), h.env);
+  assert.equal(r.passed, true, JSON.stringify(r.steps));
+  const live = await h.cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'synced', namespace: 'platform' });
+  assert.equal((live?.['metadata'] as { uid?: string } | undefined)?.uid, 'second');
+});

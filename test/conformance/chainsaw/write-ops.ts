@@ -73,9 +73,13 @@ export async function runDelete(op: DeleteOperation, bindings: Bindings, ctx: Ru
     if (labels !== undefined) target.labels = labels;
     try {
       const victims = target.name === undefined ? (await ctx.client.list(target)).map(refOf) : [{ ...target, name: target.name }];
-      for (const v of victims) await ctx.client.delete(v);
+      const uids = new Map<ObjectRef, string | undefined>();
       for (const v of victims) {
-        const gone = await waitGone(v, ctx, timeoutMs);
+        uids.set(v, uidOf(await ctx.client.get(v)));
+        await ctx.client.delete(v);
+      }
+      for (const v of victims) {
+        const gone = await waitGone(v, ctx, timeoutMs, uids.get(v));
         if (!gone) return { ok: false, reason: `delete ${describeRef(v)}: still present after ${timeoutMs} ms` };
       }
     } catch (e) {
@@ -85,10 +89,26 @@ export async function runDelete(op: DeleteOperation, bindings: Bindings, ctx: Ru
   return { ok: true };
 }
 
-/** Polls until the object is gone; false on timeout. */
-export async function waitGone(ref: ObjectRef & { name: string }, ctx: RunContext, timeoutMs: number): Promise<boolean> {
-  const r = await poll(async () => ({ done: (await ctx.client.get(ref)) === null, value: null }), { clock: ctx.clock, timeoutMs });
+/**
+ * Polls until the object is gone; false on timeout. With `uid`, an object of the same name but another
+ * uid counts as gone: a controller that re-creates what was deleted (synchronize) may do so before a
+ * poll on a busy machine sees the gap.
+ */
+export async function waitGone(ref: ObjectRef & { name: string }, ctx: RunContext, timeoutMs: number, uid?: string): Promise<boolean> {
+  const r = await poll(
+    async () => {
+      const live = await ctx.client.get(ref);
+      return { done: live === null || (uid !== undefined && uidOf(live) !== uid), value: null };
+    },
+    { clock: ctx.clock, timeoutMs },
+  );
   return r.done;
+}
+
+function uidOf(obj: JsonObject | null): string | undefined {
+  const meta = obj?.['metadata'];
+  const uid = meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? meta['uid'] : undefined;
+  return typeof uid === 'string' ? uid : undefined;
 }
 
 /** A delete `ref:` block ({apiVersion, kind, name, namespace, labels}) as an object skeleton. */

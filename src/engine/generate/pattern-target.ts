@@ -1,0 +1,171 @@
+// One GeneratePattern (a rule's, or a foreach element's) substituted and turned into what it
+// produces: a data object, a clone, or a cloneList. Fields render in the order the rule's text is
+// resolved (apiVersion, kind, name, namespace, data, clone, cloneList), each exactly once.
+import type { JsonObject, JsonValue } from '../../api/json.js';
+import { isJsonObject } from '../../api/json.js';
+import type { KubeObject } from '../../api/kube.js';
+import type { CloneFrom, CloneList } from '../../api/policy.js';
+import type { EvalContext } from '../variables/context.js';
+import type { DocTemplate, RenderOptions } from '../variables/doc-template.js';
+import { renderDoc } from '../variables/doc-template.js';
+import type { CompiledPattern, FusedFill } from './compiled-rule.js';
+import type { GenerateTarget, ResourceRef } from './plan.js';
+
+/** Substitutes one GeneratePattern and says what it produces. */
+export function patternTarget(
+  pattern: CompiledPattern,
+  ctx: EvalContext,
+  operation: string,
+  labels: Record<string, string>,
+): GenerateTarget | undefined {
+  const o = renderOptions(operation);
+  const base = pattern.path;
+  const apiVersion = render(pattern.apiVersion, ctx, o, base);
+  const kind = render(pattern.kind, ctx, o, base);
+  const name = render(pattern.name, ctx, o, base);
+  const namespace = render(pattern.namespace, ctx, o, base);
+  if (pattern.fusedData !== undefined) {
+    const ref = { apiVersion: str(apiVersion), kind: str(kind), namespace: str(namespace), name: str(name) };
+    return fusedDataTarget(pattern.fusedData, ref, { ctx, o, base }, labels);
+  }
+  const data = render(pattern.data, ctx, o, base);
+  // Substitution may have changed the fields' types; the checks below read them as Kyverno would.
+  const clone = render(pattern.clone, ctx, o, base) as CloneFrom | undefined;
+  const cloneList = render(pattern.cloneList, ctx, o, base) as CloneList | undefined;
+  const ref = { apiVersion: str(apiVersion), kind: str(kind), namespace: str(namespace), name: str(name) };
+  if (clone?.name) {
+    return {
+      type: 'clone',
+      target: ref,
+      source: {
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        namespace: str(clone.namespace),
+        name: str(clone.name),
+      },
+    };
+  }
+  if (cloneList?.kinds && cloneList.kinds.length > 0) {
+    const t: GenerateTarget = {
+      type: 'cloneList',
+      namespace: ref.namespace,
+      sourceNamespace: str(cloneList.namespace),
+      kinds: cloneList.kinds.map(String),
+    };
+    if (cloneList.selector) t.selector = cloneList.selector;
+    return t;
+  }
+  // A rule with neither data nor clone still generates: an object with only its identity and
+  // Kyverno's labels (its background controller turns the missing data into an empty object, and its
+  // conformance test existing-with-wildcard-name-matching expects the ServiceAccount to appear).
+  // The rendered body shares its variable-free parts with the compiled policy (frozen): only the
+  // levels written here are copied.
+  const body: JsonObject = isJsonObject(data) ? data : {};
+  // apiVersion, kind and metadata first: the order people read manifests in.
+  const object: JsonObject = {
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    metadata: targetMetadata(body['metadata'], ref, labels),
+  };
+  const keys = pattern.bodyKeys;
+  if (keys !== undefined) {
+    for (let i = 0; i < keys.length; i++) object[keys[i] as string] = body[keys[i] as string] as JsonValue;
+  } else {
+    for (const key of Object.keys(body)) {
+      if (key !== 'apiVersion' && key !== 'kind' && key !== 'metadata') object[key] = body[key] as JsonValue;
+    }
+  }
+  return { type: 'data', target: ref, object: object as unknown as KubeObject };
+}
+
+/** The object's metadata: the rendered one (copied), with the target's name, namespace and labels. */
+function targetMetadata(
+  rendered: JsonValue | undefined,
+  ref: ResourceRef,
+  labels: Record<string, string>,
+): JsonObject {
+  // Copies are built key by key: in V8, adding a property to a spread copy takes a slow path.
+  const meta = isJsonObject(rendered) ? copyObject(rendered) : {};
+  const existingLabels = meta['labels'];
+  meta['name'] = ref.name;
+  if (ref.namespace) meta['namespace'] = ref.namespace;
+  else delete meta['namespace'];
+  meta['labels'] = isJsonObject(existingLabels) ? withLabels(existingLabels, labels) : sharedLabels(labels);
+  return meta;
+}
+
+/**
+ * A data target whose `data` is an object template and which has no clone or cloneList: the body's
+ * keys render straight into the object (same order, same evaluation order) instead of into a body
+ * that is then copied.
+ */
+function fusedDataTarget(
+  fill: FusedFill,
+  ref: ResourceRef,
+  r: { ctx: EvalContext; o: RenderOptions; base: string },
+  labels: Record<string, string>,
+): GenerateTarget {
+  const object: JsonObject = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: null };
+  let metadata: JsonValue | undefined;
+  for (let i = 0; i < fill.length; i++) {
+    const f = fill[i] as FusedFill[number];
+    const v = f.template === undefined ? f.value : renderDoc(f.template, r.ctx, r.o, r.base);
+    if (f.key === 'metadata') metadata = v;
+    else if (f.key !== 'apiVersion' && f.key !== 'kind') object[f.key] = v;
+  }
+  object['metadata'] = targetMetadata(metadata, ref, labels);
+  return { type: 'data', target: ref, object: object as unknown as KubeObject };
+}
+
+/** An absent field stays undefined; a present one is substituted under the pattern's path. */
+function render(
+  t: DocTemplate | undefined,
+  ctx: EvalContext,
+  o: RenderOptions,
+  base: string,
+): JsonValue | undefined {
+  if (t === undefined) return undefined;
+  return t.kind === 'static' ? t.value : renderDoc(t, ctx, o, base);
+}
+
+// One options object per operation instead of one per rendered pattern (they are only read).
+const optionsByOperation = new Map<string, RenderOptions>();
+
+function renderOptions(operation: string): RenderOptions {
+  let o = optionsByOperation.get(operation);
+  if (o === undefined) {
+    o = Object.freeze({ operation, copyValues: true });
+    if (optionsByOperation.size >= 16) optionsByOperation.clear();
+    optionsByOperation.set(operation, o);
+  }
+  return o;
+}
+
+// The labels frozen last: a plan's targets are built one after another, so its second and later data
+// targets find their labels here (Object.isFrozen is slow on a frozen object; freezing again is harmless).
+let lastFrozen: Record<string, string> | undefined;
+
+/** The plan's labels, frozen before a target shares them: a writer then gets a TypeError. */
+function sharedLabels(labels: Record<string, string>): Record<string, string> {
+  if (labels !== lastFrozen) {
+    Object.freeze(labels);
+    lastFrozen = labels;
+  }
+  return labels;
+}
+
+function copyObject(src: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const k of Object.keys(src)) out[k] = src[k] as JsonValue;
+  return out;
+}
+
+/** `{ ...existing, ...labels }`, by Object.assign: same [[Set]] per key, faster than a loop of them. */
+function withLabels(existing: JsonObject, labels: Record<string, string>): JsonObject {
+  return Object.assign({}, existing, labels);
+}
+
+function str(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
