@@ -3,9 +3,13 @@
 // 3 generateExisting data rules; timed from the policy's create until all 30k ConfigMaps exist and
 // the queue is empty. `bare`: the same 10k namespaces, then the same 30k ConfigMaps (same names,
 // labels and data) created by a plain client with as many requests in flight as the controller has
-// workers. Usage (from run.ts): node dist/bench/controller/background.js controller|bare [namespaces]
+// workers. With a QPS, both sides talk to the cluster through the same client-side rate limit (a token
+// bucket, as KubeClient and client-go have): the issue's "at the same QPS" comparison.
+// Usage (from run.ts): node dist/bench/controller/background.js controller|bare [namespaces] [qps]
 import { performance } from 'node:perf_hooks';
 import type { KubeObject } from '../../src/api/kube.js';
+import type { ClusterClient } from '../../src/cluster/client.js';
+import { TokenBucket } from '../../src/cluster/kube/rate-limiter.js';
 import { MemoryCluster } from '../../src/cluster/memory/index.js';
 import { GenerateController } from '../../src/controller/generate-controller.js';
 import { managementLabels } from '../../src/engine/generate/labels.js';
@@ -30,6 +34,26 @@ const POLICY = 'bench-existing';
 const WORKERS = 4;
 const CONFIG_MAP = { apiVersion: 'v1', kind: 'ConfigMap' };
 
+const LIMITED = new Set(['get', 'list', 'create', 'update', 'updateStatus', 'patch', 'delete']);
+
+/** The cluster behind a client-side rate limit on every request (watches stream and are not limited). */
+function atQps(cluster: MemoryCluster, qps: number): ClusterClient {
+  if (!(qps > 0)) return cluster;
+  const bucket = new TokenBucket({ qps, burst: Math.max(1, Math.round(qps / 10)) });
+  return new Proxy(cluster, {
+    get(target, prop, receiver): unknown {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      const fn = value as (...args: unknown[]) => unknown;
+      if (!LIMITED.has(String(prop))) return fn.bind(target);
+      return async (...args: unknown[]): Promise<unknown> => {
+        await bucket.acquire();
+        return fn.apply(target, args);
+      };
+    },
+  });
+}
+
 async function fillNamespaces(cluster: MemoryCluster, count: number): Promise<KubeObject[]> {
   const out: KubeObject[] = [];
   for (let i = 0; i < count; i++) out.push(await cluster.create(namespaceObject(`bg-${i}`)));
@@ -41,11 +65,11 @@ async function countDownstream(cluster: MemoryCluster): Promise<number> {
   return list.items.length;
 }
 
-async function runController(namespaces: number): Promise<BackgroundResult> {
+async function runController(namespaces: number, qps: number): Promise<BackgroundResult> {
   const cluster = new MemoryCluster();
   await fillNamespaces(cluster, namespaces);
   const controller = new GenerateController({
-    cluster,
+    cluster: atQps(cluster, qps),
     clock: systemClock,
     logger: createLogger({ level: 'error' }),
     metrics: new Metrics(),
@@ -88,14 +112,15 @@ function downstreamOf(rule: string, ns: KubeObject): KubeObject {
   };
 }
 
-async function runBare(namespaces: number): Promise<BackgroundResult> {
+async function runBare(namespaces: number, qps: number): Promise<BackgroundResult> {
   const cluster = new MemoryCluster();
   const triggers = await fillNamespaces(cluster, namespaces);
+  const client = atQps(cluster, qps);
   const expected = namespaces * RULES.length;
   const started = performance.now();
   await runPool(expected, WORKERS, async (i) => {
     const ns = triggers[Math.floor(i / RULES.length)] as KubeObject;
-    await cluster.create(downstreamOf(RULES[i % RULES.length] ?? '', ns));
+    await client.create(downstreamOf(RULES[i % RULES.length] ?? '', ns));
   });
   const wallMs = performance.now() - started;
   const mem = process.memoryUsage();
@@ -105,6 +130,7 @@ async function runBare(namespaces: number): Promise<BackgroundResult> {
 const mode = process.argv[2];
 if (mode === 'controller' || mode === 'bare') {
   const namespaces = Number(process.argv[3] ?? 10_000);
-  const result = mode === 'controller' ? await runController(namespaces) : await runBare(namespaces);
+  const qps = Number(process.argv[4] ?? 0);
+  const result = mode === 'controller' ? await runController(namespaces, qps) : await runBare(namespaces, qps);
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 }

@@ -3,7 +3,8 @@
 //   background: 10k namespaces × 3 generateExisting rules against a bare client writing the same 30k
 //               ConfigMaps, and the controller process's RSS at the end.
 // Every measurement runs `--runs` times (default 3); the table shows the median and every run.
-// Usage: npm run bench:controller [-- --runs 3 --phases latency,background --triggers 300 --namespaces 10000]
+// --qps N puts both background sides behind the same client-side rate limit (0, the default: none).
+// Usage: npm run bench:controller [-- --runs 3 --phases latency,background --triggers 300 --namespaces 10000 --qps 0]
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { MetricRow } from '../local/report.js';
@@ -21,11 +22,12 @@ const runs = Number(flag('runs', '3'));
 const phases = new Set(flag('phases', 'latency,background').split(','));
 const triggers = Number(flag('triggers', '300'));
 const namespaces = Number(flag('namespaces', '10000'));
+const qps = Number(flag('qps', '0'));
 
 function background(mode: 'controller' | 'bare'): Promise<BackgroundResult> {
   const script = fileURLToPath(new URL('./background.js', import.meta.url));
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [script, mode, String(namespaces)], { maxBuffer: 16 * 1024 * 1024, timeout: 600_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [script, mode, String(namespaces), String(qps)], { maxBuffer: 16 * 1024 * 1024, timeout: 600_000 }, (err, stdout, stderr) => {
       const line = /^RESULT (.*)$/m.exec(stdout)?.[1];
       if (err || line === undefined) reject(new Error(`background ${mode} failed: ${err ? err.message : 'no RESULT line'}\n${stdout}\n${stderr}`));
       else resolve(JSON.parse(line) as BackgroundResult);
@@ -60,7 +62,7 @@ if (phases.has('background')) {
     controller.push(await background('controller'));
     process.stdout.write(`background run ${r + 1}: ${JSON.stringify({ bare: bare[r], controller: controller[r] })}\n`);
   }
-  const k = `${namespaces / 1000}k ns × 3 rules`;
+  const k = `${namespaces / 1000}k ns × 3 rules${qps > 0 ? `, both at ${qps} QPS` : ''}`;
   rows.push(
     { metric: `controller wall time (${k})`, runs: controller.map((x) => x.wallMs / 1000), unit: 's', digits: 2 },
     { metric: `bare client wall time (same ${namespaces * 3} creates, 4 in flight)`, runs: bare.map((x) => x.wallMs / 1000), unit: 's', digits: 2 },
