@@ -136,7 +136,7 @@ export class GenerateController {
     // do not replay (a new policy acts on new triggers only, unless it asks for generateExisting).
     await Promise.all(policyInformers.map((i) => i.waitForSync(signal)));
     await this.policyWork;
-    if (this.o.records && (await this.o.cluster.resolveKind(UPDATE_REQUEST).catch(() => undefined))) {
+    if (this.o.records && (await this.o.records.available())) {
       // Records are read after the policies they name are loaded; pending ones replay at start.
       const records = this.factory.informerFor({ ...UPDATE_REQUEST, namespace: this.o.records.namespace });
       records.addHandlers({ onAdd: (o) => this.recordSeen(o), onUpdate: (_o, n) => this.recordSeen(n) });
@@ -197,6 +197,7 @@ export class GenerateController {
         (r) => r.generate && kindsOf(r.match).some((k) => kindFits(k, gvk)) && usesAdmissionOnlyData(r),
       );
       if (rules.length === 0) continue;
+      if (!(await store.available())) return out;
       const key = keyOfPolicy(policy);
       const name = recordName(req.uid, key);
       try {

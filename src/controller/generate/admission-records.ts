@@ -16,15 +16,33 @@ interface Tracked {
   keys: Set<string>;
 }
 
+/** How long "the UpdateRequest kind is not served" is believed before discovery is asked again. */
+const UNSERVED_RECHECK_MS = 60_000;
+
 export class AdmissionRecords {
   private readonly tracked = new Map<string, Tracked>();
+  private served: { value: boolean; at: number } | undefined;
 
   constructor(
     private readonly cluster: ClusterClient,
     /** Where Sprout writes its records (its own namespace). */
     readonly namespace: string,
     private readonly log: Logger,
+    private readonly now: () => number = () => performance.now(),
   ) {}
+
+  /**
+   * False while the cluster does not serve UpdateRequests (Kyverno's CRDs not installed): records are
+   * then off, with one warning, rather than a failed write on every admission.
+   */
+  async available(): Promise<boolean> {
+    const known = this.served;
+    if (known && (known.value || this.now() - known.at < UNSERVED_RECHECK_MS)) return known.value;
+    const value = (await this.cluster.resolveKind(UPDATE_REQUEST).catch(() => undefined)) !== undefined;
+    if (!value && known?.value !== false) this.log.warn('UpdateRequests are not served: admission records are off (install the chart\'s CRDs)');
+    this.served = { value, at: this.now() };
+    return value;
+  }
 
   /** Persists the request; resolves once the API server acknowledged the write. */
   async write(name: string, policy: string, rules: RecordedRule[], admission: AdmissionInfo): Promise<void> {

@@ -129,3 +129,17 @@ test("an UpdateRequest (Sprout installed in Kyverno's namespace) naming a trigge
     await running;
   }
 });
+
+test('without the UpdateRequest CRD records are off; discovery is asked again after a minute', async () => {
+  const cluster = new MemoryCluster({ sproutCrds: false });
+  let now = 0;
+  const records = new AdmissionRecords(cluster, 'sprout', silentLogger(), () => now);
+  assert.equal(await records.available(), false);
+  // Installed later (here: the CRD objects Sprout ships), seen only once the minute is up.
+  const shipped = (await new MemoryCluster().list({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' })).items;
+  for (const crd of shipped) await cluster.create({ ...crd, metadata: { name: crd.metadata.name } });
+  now = 30_000;
+  assert.equal(await records.available(), false, 'remembered for a minute');
+  now = 61_000;
+  assert.equal(await records.available(), true);
+});
