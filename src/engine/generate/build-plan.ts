@@ -9,6 +9,7 @@ import { loadContext } from '../context/load.js';
 import type { EvalEnv } from '../env.js';
 import type { RuleValues } from '../values.js';
 import type { EvalContext } from '../variables/context.js';
+import type { RenderOptions } from '../variables/doc-template.js';
 import type { CompiledForeach, CompiledGenerateRule } from './compiled-rule.js';
 import { managementLabels } from './labels.js';
 import { patternTarget } from './pattern-target.js';
@@ -160,10 +161,21 @@ function setElement(
 /** One foreach element whose context is loaded: its preconditions, then its target. */
 function planElement(plan: GeneratePlan, fe: CompiledForeach, input: BuildPlanInput): void {
   const { ctx, operation } = input;
-  const pre = evaluateCompiledConditions(fe.preconditions, ctx, { operation, path: fe.path });
+  const pre = evaluateCompiledConditions(fe.preconditions, ctx, elementOptions(operation, fe.path));
   if (!pre.pass) return;
   const target = patternTarget(fe.pattern, ctx, operation, plan.labels);
   if (target) addTarget(plan, target);
+}
+
+// Read-only; every element of every foreach of a request asks for the same pair, so the last one is
+// kept instead of a new object per element.
+let lastElementOptions: RenderOptions = Object.freeze({ operation: '', path: '' });
+
+function elementOptions(operation: string, path: string): RenderOptions {
+  const last = lastElementOptions;
+  if (last.operation === operation && last.path === path) return last;
+  lastElementOptions = Object.freeze({ operation, path });
+  return lastElementOptions;
 }
 
 function message(e: unknown): string {

@@ -131,7 +131,16 @@ function preconditions(c: CompiledGenerateRule, ctx: EvalContext, operation: str
 // Read-only, so one per operation serves every rule.
 const optionsByOperation = new Map<string, RenderOptions>();
 
+let lastOptions: RenderOptions = Object.freeze({ operation: 'CREATE', path: '/preconditions' });
+
 function preconditionOptions(operation: string): RenderOptions {
+  // Every rule of a request has the same operation: the last options first, then the map.
+  if (lastOptions.operation === operation) return lastOptions;
+  lastOptions = optionsFor(operation);
+  return lastOptions;
+}
+
+function optionsFor(operation: string): RenderOptions {
   let o = optionsByOperation.get(operation);
   if (o === undefined) {
     o = Object.freeze({ operation, path: '/preconditions' });

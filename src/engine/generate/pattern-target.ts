@@ -131,7 +131,16 @@ function render(
 // One options object per operation instead of one per rendered pattern (they are only read).
 const optionsByOperation = new Map<string, RenderOptions>();
 
+let lastOptions: RenderOptions = Object.freeze({ operation: 'CREATE', copyValues: true });
+
 function renderOptions(operation: string): RenderOptions {
+  // Every target of a request has the same operation: the last options first, then the map.
+  if (lastOptions.operation === operation) return lastOptions;
+  lastOptions = optionsFor(operation);
+  return lastOptions;
+}
+
+function optionsFor(operation: string): RenderOptions {
   let o = optionsByOperation.get(operation);
   if (o === undefined) {
     o = Object.freeze({ operation, copyValues: true });

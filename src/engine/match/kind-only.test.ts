@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/kube.js';
 import { gvkOf } from '../../api/kube.js';
 import type { MatchResources } from '../../api/policy.js';
+import { matchMemo } from './kind-only.js';
 import { matchesRule } from './match-rule.js';
 
 const object = (apiVersion: string, kind: string): KubeObject => ({
@@ -62,4 +63,32 @@ test('a remembered answer is the same result as the first one', () => {
     const first = matchesRule(input, match, exclude, false);
     assert.deepEqual(matchesRule(input, match, exclude, false), first, resource.kind);
   }
+});
+
+test('a memo keeps the verdict of a kind-only match block and still decides its exclude per request', () => {
+  const match: MatchResources = { any: [{ resources: { kinds: ['Namespace', 'ConfigMap'] } }] };
+  const exclude: MatchResources = { any: [{ resources: { names: ['kube-*', 'kyverno'] } }] };
+  const memo = matchMemo(match, exclude);
+  assert.equal(memo.byKind, false);
+  assert.equal(memo.matchByKind, true);
+  const named = (kind: string, name: string): KubeObject => ({ apiVersion: 'v1', kind, metadata: { name } });
+  // [resource, selected]: matched by kind, then excluded by name or not.
+  const requests: [KubeObject, boolean][] = [
+    [named('Namespace', 'payments'), true],
+    [named('Namespace', 'kube-system'), false],
+    [named('Namespace', 'kyverno'), false],
+    [named('Pod', 'payments'), false],
+    [named('Pod', 'kube-proxy'), false],
+    [named('ConfigMap', 'settings'), true],
+    [named('ConfigMap', 'kube-root-ca.crt'), false],
+    [named('Namespace', 'payments'), true],
+  ];
+  for (const [resource, want] of [...requests, ...requests]) {
+    const input = { resource, gvk: gvkOf(resource), operation: 'CREATE' as const };
+    const label = `${resource.kind}/${resource.metadata.name}`;
+    assert.equal(matchesRule(input, match, exclude, false, memo).matched, want, label);
+    assert.equal(matchesRule(input, match, exclude, true).matched, want, label);
+  }
+  // The memo answers the match side only: the whole rule is never answered by kind.
+  assert.equal(memo.last, undefined);
 });

@@ -99,10 +99,45 @@ export function remember(
 export interface MatchMemo {
   readonly byKind: boolean;
   last: Answer | undefined;
+  /**
+   * The match block alone only names kinds while the exclude block does more (names, namespaces):
+   * the match side's verdict is kept per kind (`matchLast`) and only the exclude side is evaluated.
+   */
+  readonly matchByKind: boolean;
+  matchLast: Answer | undefined;
 }
 
 export function matchMemo(match: MatchResources, exclude: MatchResources | undefined): MatchMemo {
-  return { byKind: byKind(match, exclude), last: undefined };
+  const all = byKind(match, exclude);
+  return { byKind: all, last: undefined, matchByKind: !all && isKindOnly(match), matchLast: undefined };
+}
+
+/** The match side's remembered reason (undefined: matched) for this kind, or UNKNOWN. */
+export function memoMatchAnswer(
+  memo: MatchMemo,
+  gvk: GroupVersionKind,
+  subresource: string,
+): string | undefined | typeof UNKNOWN {
+  const last = memo.matchLast;
+  if (
+    last !== undefined &&
+    last.kind === gvk.kind &&
+    last.version === gvk.version &&
+    last.group === gvk.group &&
+    last.subresource === subresource
+  )
+    return last.reason;
+  return UNKNOWN;
+}
+
+/** Keeps the match side's answer (see memoMatchAnswer). */
+export function memoRememberMatch(
+  memo: MatchMemo,
+  gvk: GroupVersionKind,
+  subresource: string,
+  reason: string | undefined,
+): void {
+  memo.matchLast = { group: gvk.group, version: gvk.version, kind: gvk.kind, subresource, exclude: undefined, reason };
 }
 
 /** knownAnswer() from a memo. */

@@ -11,7 +11,16 @@ import type { MatchResources, ResourceFilter } from '../../api/policy.js';
 import type { FilterInput } from './resource-filter.js';
 import { filterMismatch, isEmptyResourceDescription, UNEXPLAINED } from './resource-filter.js';
 import type { MatchMemo } from './kind-only.js';
-import { byKind, knownAnswer, memoAnswer, memoRemember, remember, UNKNOWN } from './kind-only.js';
+import {
+  byKind,
+  knownAnswer,
+  memoAnswer,
+  memoMatchAnswer,
+  memoRemember,
+  memoRememberMatch,
+  remember,
+  UNKNOWN,
+} from './kind-only.js';
 import { isEmptyRequestUser, isEmptyUserInfoFilter } from './user-info.js';
 
 export interface MatchInput {
@@ -92,12 +101,18 @@ function checkMatch(
 }
 
 function checkExclude(exclude: MatchResources, input: FilterInput): string | undefined {
-  if (exclude.any != null && exclude.any.length > 0) {
-    const i = exclude.any.findIndex((f) => excludes(f, input));
-    return i < 0 ? undefined : `rule excluded by exclude.any[${i}]`;
+  // Loops, not findIndex/every: a callback closing over `input` is allocated on every call.
+  const any = exclude.any;
+  if (any != null && any.length > 0) {
+    for (let i = 0; i < any.length; i++) {
+      if (excludes(any[i] as ResourceFilter, input)) return `rule excluded by exclude.any[${i}]`;
+    }
+    return undefined;
   }
-  if (exclude.all != null && exclude.all.length > 0) {
-    return exclude.all.every((f) => excludes(f, input)) ? 'rule excluded by exclude.all' : undefined;
+  const all = exclude.all;
+  if (all != null && all.length > 0) {
+    for (let i = 0; i < all.length; i++) if (!excludes(all[i] as ResourceFilter, input)) return undefined;
+    return 'rule excluded by exclude.all';
   }
   return excludes(legacyFilter(exclude), input) ? 'rule excluded by exclude' : undefined;
 }
@@ -139,7 +154,16 @@ export function matchesRule(
     user: input.user,
     namespaceLabels: input.namespaceLabels,
   };
-  let reason = checkMatch(match, filterInput, isEmptyRequestUser(input.user), explain);
+  let reason: string | undefined;
+  // Only the match side names kinds alone: its verdict for this kind is kept, the exclude side
+  // (names, namespaces, ...) is evaluated every time.
+  if (!explain && memo !== undefined && memo.matchByKind) {
+    const known = memoMatchAnswer(memo, input.gvk, subresource);
+    if (known === UNKNOWN) {
+      reason = checkMatch(match, filterInput, isEmptyRequestUser(input.user), explain);
+      memoRememberMatch(memo, input.gvk, subresource, reason);
+    } else reason = known;
+  } else reason = checkMatch(match, filterInput, isEmptyRequestUser(input.user), explain);
   if (reason === undefined && exclude != null) reason = checkExclude(exclude, filterInput);
   if (kindOnly) {
     if (memo !== undefined) memoRemember(memo, input.gvk, subresource, reason);

@@ -46,6 +46,12 @@ function annotationsMatch(wanted: Record<string, string>, have: Record<string, s
   return true;
 }
 
+/** `patterns.some((p) => wildcardMatch(p, value))`, without a closure per call. */
+function anyWildcardMatches(patterns: readonly string[], value: string): boolean {
+  for (let i = 0; i < patterns.length; i++) if (wildcardMatch(patterns[i] as string, value)) return true;
+  return false;
+}
+
 /** The reason given when the caller did not ask for an explanation (explain = false). */
 export const UNEXPLAINED = 'does not match';
 
@@ -71,14 +77,14 @@ export function resourceMismatch(
   if (rd.name != null && rd.name !== '' && !wildcardMatch(rd.name, name)) {
     return explain ? `name "${name}" does not match ${rd.name}` : UNEXPLAINED;
   }
-  if (rd.names != null && rd.names.length > 0 && !rd.names.some((n) => wildcardMatch(n, name))) {
+  if (rd.names != null && rd.names.length > 0 && !anyWildcardMatches(rd.names, name)) {
     return explain ? `name "${name}" not in ${list(rd.names)}` : UNEXPLAINED;
   }
   if (rd.namespaces != null && rd.namespaces.length > 0) {
     // A Namespace is "in" itself, so `namespaces: [prod-*]` selects the prod-* Namespace objects too.
     const ns =
       resource.kind === 'Namespace' ? (resource.metadata.name ?? '') : (resource.metadata.namespace ?? '');
-    if (!rd.namespaces.some((p) => wildcardMatch(p, ns)))
+    if (!anyWildcardMatches(rd.namespaces, ns))
       return explain ? `namespace "${ns}" not in ${list(rd.namespaces)}` : UNEXPLAINED;
   }
   if (rd.annotations != null && Object.keys(rd.annotations).length > 0) {

@@ -10,8 +10,8 @@ import { replaceEvery, substituteString } from './string-template.js';
 
 const fns = { now: () => 0, random: () => 0.5 };
 const data: Record<string, JsonObject> = {
-  prod: { a: 'x{', b: '{ c }}', c: 'C', env: 'prod', tiers: { prod: 'gold', dev: 'bronze' }, n: 7, obj: { k: '{' } },
-  dev: { a: 'x', b: 'y', c: 'C2', env: 'dev', tiers: { prod: 'gold', dev: 'bronze' }, n: 1.5, obj: { k: '}' } },
+  prod: { a: 'x{', b: '{ c }}', c: 'C', env: 'prod', tiers: { prod: 'gold', dev: 'bronze' }, n: 7, obj: { k: '{' }, k: 'n' },
+  dev: { a: 'x', b: 'y', c: 'C2', env: 'dev', tiers: { prod: 'gold', dev: 'bronze' }, n: 1.5, obj: { k: '}' }, k: 'obj' },
 };
 
 const table: [string, string, JsonValue][] = [
@@ -23,6 +23,15 @@ const table: [string, string, JsonValue][] = [
   ["{{ n }}{{ obj }}", "prod", "7{\"k\":\"{\"}"],
   ["{{ obj }}{{ obj }}", "prod", "{\"k\":\"{\"}{\"k\":\"{\"}"],
   ["{{ a }}{ c }}", "prod", "xC"],
+  // Nested variables: the first round's rewrite is kept per template, and must follow the data.
+  ["{{ tiers.{{ env }} }}/{{ tiers.{{ env }} }}", "prod", "gold/gold"],
+  ["{{ {{ k }} }}", "prod", 7],
+  ["{{ k }}: {{ {{ k }} }}", "prod", "n: 7"],
+  ["\\{{ a }} {{ tiers.{{ env }} }}", "prod", "{{ a }} gold"],
+  ["{{ tiers.{{ env }} }}/{{ tiers.{{ env }} }}", "dev", "bronze/bronze"],
+  ["{{ {{ k }} }}", "dev", { k: '}' }],
+  ["{{ k }}: {{ {{ k }} }}", "dev", "obj: {\"k\":\"}\"}"],
+  ["\\{{ a }} {{ tiers.{{ env }} }}", "dev", "{{ a }} bronze"],
   ["{{ a }}{{ b }}", "dev", "xy"],
   ["{{a}}-{{b}}", "dev", "x-y"],
   ["v{{ a }}", "dev", "vx"],

@@ -128,6 +128,8 @@ export class StringTemplate {
   private lastValue: JsonValue = null;
   /** Set when the last render went through Kyverno's rewrite loop. */
   private rescanned = false;
+  /** The last first round of Kyverno's rewrite loop for this string (see substituteGeneral). */
+  private readonly firstRound: FirstRound = { replacements: [], result: '', found: [] };
 
   constructor(readonly source: string) {
     const found = findVariables(source);
@@ -192,7 +194,7 @@ export class StringTemplate {
     if (!this.fast) {
       const first: Resolved[] = [];
       for (const part of parts) first.push(part.resolve(ctx, o, path));
-      return substituteGeneral(this.source, ctx, o, path, first);
+      return substituteGeneral(this.source, ctx, o, path, first, this.firstRound);
     }
     // Every part is evaluated before anything is printed, as the general loop does.
     const values: JsonValue[] = new Array<JsonValue>(parts.length);
@@ -250,6 +252,18 @@ export function substituteString(
 }
 
 /**
+ * The rewritten string (and its scan) that the first round of the loop produced from these
+ * replacement texts, kept per template: nested variables (`{{ tiers.{{ env }} }}`) mostly see the
+ * same inner values again, and the rewrite, its concatenations and the scan's lookup of a fresh string
+ * are then skipped. Only text is kept, never a value.
+ */
+interface FirstRound {
+  replacements: string[];
+  result: string;
+  found: readonly Found[];
+}
+
+/**
  * Kyverno's loop: resolve what the scan finds, rewrite, scan again. `first` holds the values of the
  * first scan's variables when they were already resolved (same order as findVariables).
  */
@@ -259,10 +273,19 @@ function substituteGeneral(
   o: SubstituteOptions,
   path: string,
   first: readonly Resolved[] | undefined,
+  memo?: FirstRound,
 ): JsonValue {
   let current = value;
   let found = scanned(current);
   let round = 0;
+  if (memo !== undefined && first !== undefined && found.length > 0 && found.length === first.length) {
+    const rewritten = rewriteFirstRound(value, found, first, memo);
+    if (rewritten !== undefined) {
+      current = rewritten.result;
+      found = rewritten.found;
+      round = 1;
+    }
+  }
   while (found.length > 0) {
     // After inner variables resolve, an outer variable may now be the whole string: it keeps its type.
     const whole = current;
@@ -279,6 +302,39 @@ function substituteGeneral(
     found = scanned(current);
   }
   return unescape(current);
+}
+
+/**
+ * The first round of substituteGeneral's loop when no variable is the whole string (then every variable
+ * is replaced by its text and none returns early), through `memo`; undefined in the other case.
+ */
+function rewriteFirstRound(
+  value: string,
+  found: readonly Found[],
+  first: readonly Resolved[],
+  memo: FirstRound,
+): FirstRound | undefined {
+  const replacements: string[] = [];
+  // An empty memo (no render yet) never equals: `found` is not empty.
+  let same = memo.replacements.length === found.length;
+  for (let i = 0; i < found.length; i++) {
+    if ((found[i] as Found).text === value) return undefined;
+    const result = first[i] as Resolved;
+    let replacement = stringify(result.value);
+    if (result.shallow) replacement = replaceEvery(replacement, '{{', ESCAPED_OPEN);
+    if (same && memo.replacements[i] !== replacement) same = false;
+    replacements.push(replacement);
+  }
+  if (same) return memo;
+  let current = value;
+  for (let i = 0; i < found.length; i++) {
+    const { prefix, text } = found[i] as Found;
+    current = replaceEvery(current, prefix + text, prefix + (replacements[i] as string));
+  }
+  memo.replacements = replacements;
+  memo.result = current;
+  memo.found = scanned(current);
+  return memo;
 }
 
 // The loop re-scans the strings it rewrites; a policy yields a bounded set of them (nested variables
