@@ -133,8 +133,13 @@ export function conditionResolver(
   operation: string,
   path: string,
 ): (v: JsonValue) => JsonValue {
-  const lenient = new LenientEvalContext(ctx.data, ctx.functionContext(), kyvernoFunctions);
+  const lenient = lenientView(ctx);
   return (v) => substituteAll(v, lenient, { operation, path });
+}
+
+/** The context as preconditions and deny conditions read it: an unresolvable variable is '', as in Kyverno. */
+export function lenientView(ctx: EvalContext): EvalContext {
+  return new LenientEvalContext(ctx.data, ctx.functionContext(), kyvernoFunctions);
 }
 
 class LenientEvalContext extends EvalContext {

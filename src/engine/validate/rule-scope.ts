@@ -6,7 +6,6 @@ import type { JsonObject, JsonValue } from '../../api/json.js';
 import type { KubeObject } from '../../api/kube.js';
 import type { EvalEnv } from '../env.js';
 import { imagesOf } from '../images.js';
-import type { CompiledExpression } from '../jmespath/index.js';
 import { kyvernoFunctions } from '../jmespath/kyverno/index.js';
 import type { PolicyRequest } from '../request.js';
 import { sharedRequestContext } from '../request.js';
@@ -101,28 +100,4 @@ export function elementContext(
   return ctx;
 }
 
-/**
- * Preconditions and deny conditions read an unresolvable variable as '' instead of failing, as
- * Kyverno does (the same view conditionResolver() in rule-context.ts gives).
- */
-export function lenientView(ctx: EvalContext): EvalContext {
-  return new LenientEvalContext(ctx.data, ctx.functionContext(), kyvernoFunctions);
-}
-
-class LenientEvalContext extends EvalContext {
-  override query(expression: string): JsonValue {
-    try {
-      return super.query(expression);
-    } catch {
-      return '';
-    }
-  }
-
-  override evaluate(compiled: CompiledExpression): JsonValue {
-    try {
-      return super.evaluate(compiled);
-    } catch {
-      return '';
-    }
-  }
-}
+export { lenientView } from '../rule-context.js';
