@@ -47,6 +47,20 @@ describe('sprout local', () => {
     }
   });
 
+  it('--namespace runs Sprout in the given namespace (where Kyverno-based tools look)', async () => {
+    let stop: () => void = () => undefined;
+    let server: LocalServer | undefined;
+    const run = localCommand({ port: '0', demo: false, logLevel: 'warn', namespace: 'kyverno' }, capture('/'), {
+      untilStopped: () => new Promise<void>((resolve) => (stop = resolve)),
+      onStarted: (s) => (server = s),
+    });
+    while (server === undefined) await new Promise((r) => setTimeout(r, 5));
+    assert.equal((await apiRequest(server, 'GET', '/api/v1/namespaces/kyverno')).status, 200);
+    assert.equal((await apiRequest(server, 'GET', '/api/v1/namespaces/sprout')).status, 404);
+    stop();
+    assert.equal(await run, 0);
+  });
+
   it('rejects a bad port', async () => {
     await assert.rejects(localCommand({ port: 'http', demo: false, logLevel: 'warn' }, capture('/'), { untilStopped: () => Promise.resolve() }), UsageError);
   });
@@ -55,7 +69,7 @@ describe('sprout local', () => {
     const program = new Command();
     registerLocal(program, capture('/'), () => undefined, { untilStopped: () => Promise.resolve() });
     const cmd = program.commands.find((c) => c.name() === 'local');
-    assert.deepEqual(cmd?.options.map((o) => o.long), ['--port', '--kubeconfig-out', '--data-dir', '--policies', '--demo', '--log-level']);
+    assert.deepEqual(cmd?.options.map((o) => o.long), ['--port', '--kubeconfig-out', '--data-dir', '--policies', '--demo', '--log-level', '--namespace']);
   });
 
   it('removes its temporary kubeconfig on stop', async () => {

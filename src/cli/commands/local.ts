@@ -23,6 +23,7 @@ interface LocalFlags {
   policies?: string[];
   demo: boolean;
   logLevel: string;
+  namespace?: string;
 }
 
 export interface LocalDeps {
@@ -42,6 +43,7 @@ export function registerLocal(program: Command, io: CliIo, exit: ExitSink, deps:
     .option('--policies <path...>', 'policy files or folders to install at start')
     .option('--demo', 'install the example policies, create a namespace and show what Sprout generated', false)
     .option('--log-level <level>', 'fatal, error, warn, info, debug', 'warn')
+    .option('--namespace <ns>', "Sprout's own namespace (admission records, leases, events); `kyverno` where tools expect Kyverno's", 'sprout')
     .action(async (flags: LocalFlags) => {
       exit(await localCommand(flags, io, deps));
     });
@@ -70,6 +72,7 @@ export async function localCommand(flags: LocalFlags, io: CliIo, deps: LocalDeps
         cluster: durable?.cluster,
       },
       logger: createLogger({ level: flags.logLevel as 'warn' }),
+      namespace: flags.namespace,
     });
   } catch (e) {
     await durable?.close();
