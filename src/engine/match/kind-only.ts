@@ -112,13 +112,11 @@ export function matchMemo(match: MatchResources, exclude: MatchResources | undef
   return { byKind: all, last: undefined, matchByKind: !all && isKindOnly(match), matchLast: undefined };
 }
 
-/** The match side's remembered reason (undefined: matched) for this kind, or UNKNOWN. */
-export function memoMatchAnswer(
-  memo: MatchMemo,
-  gvk: GroupVersionKind,
-  subresource: string,
-): string | undefined | typeof UNKNOWN {
-  const last = memo.matchLast;
+type MemoSlot = 'last' | 'matchLast';
+
+/** The reason remembered in a slot for this kind (undefined: matched), or UNKNOWN. */
+function slotAnswer(memo: MatchMemo, slot: MemoSlot, gvk: GroupVersionKind, subresource: string): string | undefined | typeof UNKNOWN {
+  const last = memo[slot];
   if (
     last !== undefined &&
     last.kind === gvk.kind &&
@@ -128,42 +126,28 @@ export function memoMatchAnswer(
   )
     return last.reason;
   return UNKNOWN;
+}
+
+function rememberInSlot(memo: MatchMemo, slot: MemoSlot, gvk: GroupVersionKind, subresource: string, reason: string | undefined): void {
+  memo[slot] = { group: gvk.group, version: gvk.version, kind: gvk.kind, subresource, exclude: undefined, reason };
+}
+
+/** The match side's remembered reason (undefined: matched) for this kind, or UNKNOWN. */
+export function memoMatchAnswer(memo: MatchMemo, gvk: GroupVersionKind, subresource: string): string | undefined | typeof UNKNOWN {
+  return slotAnswer(memo, 'matchLast', gvk, subresource);
 }
 
 /** Keeps the match side's answer (see memoMatchAnswer). */
-export function memoRememberMatch(
-  memo: MatchMemo,
-  gvk: GroupVersionKind,
-  subresource: string,
-  reason: string | undefined,
-): void {
-  memo.matchLast = { group: gvk.group, version: gvk.version, kind: gvk.kind, subresource, exclude: undefined, reason };
+export function memoRememberMatch(memo: MatchMemo, gvk: GroupVersionKind, subresource: string, reason: string | undefined): void {
+  rememberInSlot(memo, 'matchLast', gvk, subresource, reason);
 }
 
 /** knownAnswer() from a memo. */
-export function memoAnswer(
-  memo: MatchMemo,
-  gvk: GroupVersionKind,
-  subresource: string,
-): string | undefined | typeof UNKNOWN {
-  const last = memo.last;
-  if (
-    last !== undefined &&
-    last.kind === gvk.kind &&
-    last.version === gvk.version &&
-    last.group === gvk.group &&
-    last.subresource === subresource
-  )
-    return last.reason;
-  return UNKNOWN;
+export function memoAnswer(memo: MatchMemo, gvk: GroupVersionKind, subresource: string): string | undefined | typeof UNKNOWN {
+  return slotAnswer(memo, 'last', gvk, subresource);
 }
 
 /** remember() into a memo. */
-export function memoRemember(
-  memo: MatchMemo,
-  gvk: GroupVersionKind,
-  subresource: string,
-  reason: string | undefined,
-): void {
-  memo.last = { group: gvk.group, version: gvk.version, kind: gvk.kind, subresource, exclude: undefined, reason };
+export function memoRemember(memo: MatchMemo, gvk: GroupVersionKind, subresource: string, reason: string | undefined): void {
+  rememberInSlot(memo, 'last', gvk, subresource, reason);
 }

@@ -22,6 +22,7 @@ import { evaluateGeneralRule, unchangedViolation } from './general-rule.js';
 import { ruleKindVerdict } from './rule-kind.js';
 import { LazyContext } from './rule-scope.js';
 import type { Verdict } from './verdicts.js';
+import { preconditionVerdict } from './verdicts.js';
 
 export interface ValidateRuleOutcome {
   rule: string;
@@ -103,17 +104,8 @@ export function evaluateCompiledRule(
       return { status: 'error', message: `failed to load context: ${errorText(e)}` };
     }
   }
-  try {
-    const pre = conditionsHold(c.preconditions, context, operation, '/preconditions');
-    if (!pre.pass) {
-      return {
-        status: 'skip',
-        message: ['preconditions not met', pre.message].filter((m) => m !== '').join('; '),
-      };
-    }
-  } catch (e) {
-    return { status: 'error', message: `failed to evaluate preconditions: ${errorText(e)}` };
-  }
+  const pre = preconditionVerdict(() => conditionsHold(c.preconditions, context, operation, '/preconditions'));
+  if (pre) return pre;
   const kind = ruleKindVerdict(rule, req);
   if (kind !== 'body') return kind;
   const state: BodyState = {

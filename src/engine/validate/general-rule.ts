@@ -12,6 +12,7 @@ import type { ContextValues } from '../values.js';
 import { ruleKindVerdict } from './rule-kind.js';
 import type { ValidationSpec, Verdict } from './validation.js';
 import { runValidation } from './validation.js';
+import { preconditionVerdict } from './verdicts.js';
 
 export async function evaluateGeneralRule(
   rule: Rule,
@@ -26,17 +27,8 @@ export async function evaluateGeneralRule(
   } catch (e) {
     return { status: 'error', message: `failed to load context: ${errorText(e)}` };
   }
-  try {
-    const pre = evaluateConditions(rule.preconditions, conditionResolver(ctx, operation, '/preconditions'));
-    if (!pre.pass) {
-      return {
-        status: 'skip',
-        message: ['preconditions not met', pre.message].filter((m) => m !== '').join('; '),
-      };
-    }
-  } catch (e) {
-    return { status: 'error', message: `failed to evaluate preconditions: ${errorText(e)}` };
-  }
+  const pre = preconditionVerdict(() => evaluateConditions(rule.preconditions, conditionResolver(ctx, operation, '/preconditions')));
+  if (pre) return pre;
   const kind = ruleKindVerdict(rule, req);
   if (kind !== 'body') return kind;
   const validate = rule.validate ?? {};

@@ -2,6 +2,7 @@
 // general one (rules whose context reads the cluster), so both word results exactly alike.
 import type { JsonObject } from '../../api/json.js';
 import type { RuleStatus } from '../result.js';
+import { errorText } from '../rule-context.js';
 import type { EvalContext } from '../variables/context.js';
 import { substituteAll } from '../variables/substitute.js';
 import type { PatternNode } from './compiled-pattern.js';
@@ -100,4 +101,18 @@ export function patternVerdict(target: JsonObject, patterns: CheckedPatterns, s:
         ? `validation error: ${msg} ${joined}`
         : `validation error: ${msg}. ${joined}`;
   return { status: 'fail', message: text };
+}
+
+/**
+ * The rule's preconditions as a verdict: skip when they do not hold, error when they cannot be
+ * evaluated, undefined when the rule goes on.
+ */
+export function preconditionVerdict(check: () => { pass: boolean; message: string }): Verdict | undefined {
+  try {
+    const pre = check();
+    if (pre.pass) return undefined;
+    return { status: 'skip', message: ['preconditions not met', pre.message].filter((m) => m !== '').join('; ') };
+  } catch (e) {
+    return { status: 'error', message: `failed to evaluate preconditions: ${errorText(e)}` };
+  }
 }
