@@ -1,7 +1,13 @@
 // Create latency through the embedded API server with Sprout's webhook registered (startLocalStack
 // with the scenario's 20 policies installed, so the server calls the webhook over HTTPS for every
 // create) against the bare server (startLocalServer). Sequential creates, one at a time, in-process.
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../../src/api/kube.js';
 import type { MemoryCluster } from '../../src/cluster/memory/index.js';
 import { startLocalServer } from '../../src/cluster/http/index.js';
@@ -12,6 +18,8 @@ import { ApiClient } from '../local/api-client.js';
 import type { LatencySummary } from '../local/report.js';
 import { sleep, summarize } from '../local/report.js';
 import { isReady } from '../controller/policies.js';
+import type { ReadyChild } from './child.js';
+import { startChild, stopChild } from './child.js';
 import type { Scenario } from './fixtures.js';
 import { benchNamespace, benchPod, policiesFor } from './fixtures.js';
 
@@ -72,4 +80,68 @@ export async function createWithWebhook(scenario: Scenario, warmup: number, coun
     api.close();
     await stack.close();
   }
+}
+
+/**
+ * The "separate" topology: the embedded API server in one process, `sprout serve --webhook-url` in
+ * another (or none, for the baseline), the timed client in this one, so neither the API server nor
+ * the client shares an event loop with Sprout, as in a real cluster. `durable` keeps the API server's
+ * state in an fsync'd write-ahead log (as etcd does) instead of memory only.
+ */
+export async function createSeparate(
+  scenario: Scenario,
+  warmup: number,
+  count: number,
+  o: { webhook: boolean; durable: boolean },
+): Promise<CreateLatency> {
+  const dataDir = o.durable ? await mkdtemp(join(tmpdir(), 'sprout-bench-data-')) : undefined;
+  const apiScript = fileURLToPath(new URL('./api-server.js', import.meta.url));
+  const api = await startChild(apiScript, dataDir ? ['--durable', dataDir] : [], /^READY (.*)$/m);
+  const { kubeconfigPath } = JSON.parse(api.ready) as { kubeconfigPath: string };
+  const client = new ApiClient(kubeconfigPath, 1);
+  let sprout: ReadyChild | undefined;
+  try {
+    if (o.webhook) {
+      await client.create('/api/v1/namespaces', benchNamespace('sprout'));
+      const port = await freePort();
+      const cli = fileURLToPath(new URL('../../../bin/sprout.js', import.meta.url));
+      sprout = await startChild(
+        cli,
+        ['serve', '--kubeconfig', kubeconfigPath, '--namespace', 'sprout', '--webhook-host', '127.0.0.1', '--webhook-port', String(port),
+          '--webhook-url', `https://127.0.0.1:${port}`, '--log-level', 'error'],
+        /^(sprout serve: webhook on .*)$/m,
+      );
+      const policies = await policiesFor(scenario);
+      for (const p of policies) await client.create('/apis/kyverno.io/v1/clusterpolicies', p);
+      await waitForWebhookOverHttp(client, policies.map((p) => p.metadata.name), scenario === 'validate' ? 'pods' : 'namespaces');
+    }
+    return await timeCreates(client, scenario, o.webhook ? 'hooked' : 'bare', warmup, count);
+  } finally {
+    client.close();
+    if (sprout) await stopChild(sprout.child);
+    await stopChild(api.child);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function waitForWebhookOverHttp(client: ApiClient, names: string[], resource: string): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    if (tries > 1500) throw new Error('policies or webhook configuration never became ready');
+    const policies = await Promise.all(names.map((name) => client.call('GET', `/apis/kyverno.io/v1/clusterpolicies/${name}`)));
+    const config = await client.call('GET', `/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/${RESOURCE_VALIDATING}`);
+    const ready = policies.every((r) => r.status === 200 && isReady(JSON.parse(r.body) as KubeObject));
+    if (ready && config.status === 200 && config.body.includes(`"${resource}"`)) return;
+    await sleep(20);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

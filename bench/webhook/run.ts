@@ -1,22 +1,36 @@
 // The admission webhook:
 //   throughput: AdmissionReviews/s with autocannon against a WebhookServer (own process) holding 20
 //               policies, at the sustained maximum and at a fixed 1,000 rps (p50/p99 latency);
-//   create:     create latency through the embedded API server with Sprout's webhook against without.
+//   create:     create latency through the embedded API server with Sprout's webhook against without,
+//               Sprout in the API server's process and in a process of its own (see Topology).
 // Scenarios: validate (Pod, 20 validate policies) and generate (Namespace, 20 generate policies).
 // Every measurement runs `--runs` times (default 3); the table shows the median and every run.
-// Usage: npm run bench:webhook [-- --runs 3 --scenarios validate,generate --phases throughput,create --seconds 10]
+// Usage: npm run bench:webhook [-- --runs 3 --scenarios validate,generate --phases throughput,create --seconds 10
+//        --topologies in-process,separate,separate-durable]
 // --cpu-prof-dir <dir> writes a V8 CPU profile of each webhook server process there (open it in
 // Chrome DevTools or speedscope) to see where a review's time goes.
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { MetricRow } from '../local/report.js';
 import { printEnvironment, printJson, printTable } from '../local/report.js';
 import type { CreateLatency } from './create-latency.js';
-import { createWithWebhook, createWithoutWebhook } from './create-latency.js';
+import { createSeparate, createWithWebhook, createWithoutWebhook } from './create-latency.js';
 import type { Scenario } from './fixtures.js';
 import { admissionReview } from './fixtures.js';
+import { startChild } from './child.js';
+
+/**
+ * Where the create-latency phase runs Sprout: in the API server's process (`sprout local`), or the
+ * API server and `sprout serve` in processes of their own, with state in memory or fsync'd to disk.
+ */
+type Topology = 'in-process' | 'separate' | 'separate-durable';
+
+function createOnce(topology: Topology, scenario: Scenario, webhook: boolean): Promise<CreateLatency> {
+  if (topology === 'in-process')
+    return webhook ? createWithWebhook(scenario, 50, creates) : createWithoutWebhook(scenario, 50, creates);
+  return createSeparate(scenario, 50, creates, { webhook, durable: topology === 'separate-durable' });
+}
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -40,6 +54,7 @@ const phases = new Set(flag('phases', 'throughput,create').split(','));
 const seconds = Number(flag('seconds', '10'));
 const creates = Number(flag('creates', '500'));
 const cpuProfDir = flag('cpu-prof-dir', '');
+const topologies = flag('topologies', 'in-process,separate,separate-durable').split(',') as Topology[];
 
 interface WebhookProcess {
   child: ChildProcess;
@@ -58,22 +73,12 @@ function cpuMicros(w: WebhookProcess): Promise<number> {
   });
 }
 
-function startWebhook(scenario: Scenario): Promise<WebhookProcess> {
+async function startWebhook(scenario: Scenario): Promise<WebhookProcess> {
   const script = fileURLToPath(new URL('./server.js', import.meta.url));
   const profile = cpuProfDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`];
-  const child = spawn(process.execPath, [...profile, script, scenario], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-      const line = /^READY (.*)$/m.exec(out)?.[1];
-      if (line !== undefined) {
-        const info = JSON.parse(line) as { port: number; caPem: string };
-        resolve({ child, port: info.port, caPem: info.caPem });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`webhook server exited (${code ?? 'signal'}):\n${out}`)));
-  });
+  const { child, ready } = await startChild(script, [scenario], /^READY (.*)$/m, profile);
+  const info = JSON.parse(ready) as { port: number; caPem: string };
+  return { child, port: info.port, caPem: info.caPem };
 }
 
 async function cannon(w: WebhookProcess, body: string, extra: Record<string, unknown>): Promise<AutocannonResult> {
@@ -148,22 +153,25 @@ for (const scenario of scenarios) {
     );
   }
   if (phases.has('create')) {
-    const without: CreateLatency[] = [];
-    const withHook: CreateLatency[] = [];
-    for (let r = 0; r < runs; r++) {
-      without.push(await createWithoutWebhook(scenario, 50, creates));
-      withHook.push(await createWithWebhook(scenario, 50, creates));
-      process.stdout.write(`create ${scenario} run ${r + 1}: ${JSON.stringify({ without: without[r], with: withHook[r] })}\n`);
+    for (const topology of topologies) {
+      const without: CreateLatency[] = [];
+      const withHook: CreateLatency[] = [];
+      for (let r = 0; r < runs; r++) {
+        without.push(await createOnce(topology, scenario, false));
+        withHook.push(await createOnce(topology, scenario, true));
+        process.stdout.write(`create ${scenario} ${topology} run ${r + 1}: ${JSON.stringify({ without: without[r], with: withHook[r] })}\n`);
+      }
+      const what = `${scenario}, ${topology}: ${scenario === 'validate' ? 'Pod' : 'Namespace'} create`;
+      rows.push(
+        { metric: `${what} p50 without webhook`, runs: without.map((x) => x.summary.p50), unit: 'ms', digits: 2 },
+        { metric: `${what} p50 with Sprout's webhook`, runs: withHook.map((x) => x.summary.p50), unit: 'ms', digits: 2 },
+        { metric: `${what} p99 without webhook`, runs: without.map((x) => x.summary.p99), unit: 'ms', digits: 2 },
+        { metric: `${what} p99 with Sprout's webhook`, runs: withHook.map((x) => x.summary.p99), unit: 'ms', digits: 2 },
+        { metric: `${what} p50 added by the webhook`, runs: withHook.map((x, i) => x.summary.p50 - (without[i]?.summary.p50 ?? Number.NaN)), unit: 'ms', digits: 2 },
+        { metric: `${what} p50 with / without (per run pair)`, runs: withHook.map((x, i) => x.summary.p50 / (without[i]?.summary.p50 ?? Number.NaN)), unit: '×', goal: '≤ 1.15', met: (v) => v <= 1.15, digits: 2 },
+        { metric: `${what} mean with / without (per run pair)`, runs: withHook.map((x, i) => x.meanMs / (without[i]?.meanMs ?? Number.NaN)), unit: '×', goal: '≤ 1.15', met: (v) => v <= 1.15, digits: 2 },
+      );
     }
-    const kind = scenario === 'validate' ? 'Pod' : 'Namespace';
-    rows.push(
-      { metric: `${scenario}: ${kind} create p50 without webhook`, runs: without.map((x) => x.summary.p50), unit: 'ms', digits: 2 },
-      { metric: `${scenario}: ${kind} create p50 with Sprout's webhook`, runs: withHook.map((x) => x.summary.p50), unit: 'ms', digits: 2 },
-      { metric: `${scenario}: ${kind} create p99 without webhook`, runs: without.map((x) => x.summary.p99), unit: 'ms', digits: 2 },
-      { metric: `${scenario}: ${kind} create p99 with Sprout's webhook`, runs: withHook.map((x) => x.summary.p99), unit: 'ms', digits: 2 },
-      { metric: `${scenario}: p50 with / without (per run pair)`, runs: withHook.map((x, i) => x.summary.p50 / (without[i]?.summary.p50 ?? Number.NaN)), unit: '×', goal: '≤ 1.15', met: (v) => v <= 1.15, digits: 2 },
-      { metric: `${scenario}: mean with / without (per run pair)`, runs: withHook.map((x, i) => x.meanMs / (without[i]?.meanMs ?? Number.NaN)), unit: '×', goal: '≤ 1.15', met: (v) => v <= 1.15, digits: 2 },
-    );
   }
 }
 
