@@ -28,8 +28,8 @@ type Topology = 'in-process' | 'separate' | 'separate-durable';
 
 function createOnce(topology: Topology, scenario: Scenario, webhook: boolean): Promise<CreateLatency> {
   if (topology === 'in-process')
-    return webhook ? createWithWebhook(scenario, 50, creates) : createWithoutWebhook(scenario, 50, creates);
-  return createSeparate(scenario, 50, creates, { webhook, durable: topology === 'separate-durable' });
+    return webhook ? createWithWebhook(scenario, warmup, creates) : createWithoutWebhook(scenario, 50, creates);
+  return createSeparate(scenario, warmup, creates, { webhook, durable: topology === 'separate-durable' });
 }
 
 interface AutocannonResult {
@@ -53,6 +53,7 @@ const scenarios = flag('scenarios', 'validate,generate').split(',') as Scenario[
 const phases = new Set(flag('phases', 'throughput,create').split(','));
 const seconds = Number(flag('seconds', '10'));
 const creates = Number(flag('creates', '500'));
+const warmup = Number(flag('warmup', '50'));
 const cpuProfDir = flag('cpu-prof-dir', '');
 const topologies = flag('topologies', 'in-process,separate,separate-durable').split(',') as Topology[];
 
