@@ -1,5 +1,6 @@
 // The write primitives every operation goes through: one resourceVersion counter for all objects,
-// the store, and the watch history. Nothing here decides policy (that is memory-cluster/lifecycle).
+// the store, and the watch history. Nothing here decides policy: the verbs (create-object.ts,
+// update-object.ts...) and lifecycle.ts do.
 import type { KubeObject } from '../../api/kube.js';
 import type { ServedResource } from './builtin-resources.js';
 import type { Discovery } from './discovery.js';
