@@ -2,7 +2,8 @@
 // with two kinds of keys: "scan" (evaluate one resource against the background validate policies)
 // and "report" (render one namespace's report and write it if it changed). Policy changes rescan
 // everything; a periodic resync rescans as well. Admission results of allowed requests come in
-// through recordAdmission (the webhook's AdmissionResultSink).
+// through recordAdmission (the webhook's AdmissionResultSink), on the leader only: elsewhere nothing
+// would ever write them, and the leader's scans cover every object.
 import type { AdmissionRequest } from '../../api/admission.js';
 import type { KubeObject } from '../../api/kube.js';
 import { gvkOf } from '../../api/kube.js';
@@ -72,6 +73,11 @@ export class ReportController {
 
   async run(signal: AbortSignal): Promise<void> {
     this.running = true;
+    // Stop taking admission results as soon as leadership ends, not once the workers have drained.
+    const stopRecording = (): void => {
+      this.running = false;
+    };
+    signal.addEventListener('abort', stopRecording, { once: true });
     this.namespaces = this.factory.informerFor({ apiVersion: 'v1', kind: 'Namespace' });
     const factoryRun = this.factory.run(signal);
     this.policiesChanged();
@@ -84,7 +90,8 @@ export class ReportController {
     });
     await this.queue.shutdown();
     await Promise.all([factoryRun, resync, this.watching]);
-    this.running = false;
+    signal.removeEventListener('abort', stopRecording);
+    stopRecording();
   }
 
   hasSynced(): boolean {
@@ -100,10 +107,10 @@ export class ReportController {
     return this.namespaces?.get(namespace)?.metadata.labels;
   }
 
-  /** Admission results of an allowed request (the webhook's report sink). */
+  /** Admission results of an allowed request (the webhook's report sink); ignored unless running. */
   recordAdmission(req: AdmissionRequest, results: PolicyValidation[]): void {
     const obj = req.object ?? undefined;
-    if (!obj || req.operation === 'DELETE') return;
+    if (!this.running || !obj || req.operation === 'DELETE') return;
     const ref = refOf(obj);
     let changed = false;
     for (const r of results) {
