@@ -106,19 +106,33 @@ test('sprout local with kubectl: Enforce denies, mutate patches, Audit reports',
     const mine = await kubectl(['get', 'configmap', 'mine', '-n', 'vm-mutate', '-o', 'jsonpath={.metadata.labels.owner}']);
     assert.equal(mine.stdout, 'me', 'add-if-not-present keeps an existing value');
 
-    // Audit over existing resources: a PolicyReport in the namespace.
+    // Audit over existing resources: one PolicyReport per Secret in the namespace, named by its uid.
     assert.equal((await kubectl(['apply', '-f', '-'], AUDIT)).code, 0);
-    const report = await until(async () => {
-      const r = await kubectl(['get', 'polr', 'polr-ns-vm-audit', '-n', 'vm-audit', '-o', 'json']);
+    interface Report {
+      metadata: { name: string };
+      scope?: { kind: string; name: string; uid: string };
+      results?: { result: string; policy: string; severity?: string; properties?: Record<string, string> }[];
+      summary?: Record<string, number>;
+    }
+    const reports = await until(async () => {
+      const r = await kubectl(['get', 'polr', '-n', 'vm-audit', '-o', 'json']);
       if (r.code !== 0) return undefined;
-      const obj = JSON.parse(r.stdout) as { results?: { result: string; resources: { name: string }[]; policy: string; severity?: string }[]; summary?: Record<string, number> };
-      return (obj.results?.length ?? 0) === 2 ? obj : undefined;
-    }, 10_000, 'PolicyReport');
-    assert.deepEqual(report.summary, { pass: 1, fail: 1, warn: 0, error: 0, skip: 0 });
+      const items = (JSON.parse(r.stdout) as { items: Report[] }).items.filter((i) => i.scope?.kind === 'Secret');
+      return items.length === 2 && items.every((i) => i.results?.length === 1) ? items : undefined;
+    }, 10_000, 'PolicyReports');
+    const uids = await kubectl(['get', 'secret', 'plain', 'tagged', '-n', 'vm-audit', '-o', 'jsonpath={.items[*].metadata.uid}']);
+    assert.deepEqual(reports.map((r) => r.metadata.name).sort(), uids.stdout.split(' ').sort());
     assert.deepEqual(
-      report.results?.map((r) => [r.resources[0]?.name, r.policy, r.result, r.severity]).sort(),
-      [['plain', 'audit-env', 'fail', 'low'], ['tagged', 'audit-env', 'pass', 'low']],
+      reports.map((r) => [r.scope?.name, r.metadata.name === r.scope?.uid, r.results?.[0]?.policy, r.results?.[0]?.result, r.results?.[0]?.severity, r.results?.[0]?.properties?.['process']]).sort(),
+      [['plain', true, 'audit-env', 'fail', 'low', 'background scan'], ['tagged', true, 'audit-env', 'pass', 'low', 'background scan']],
     );
+    const byName = new Map(reports.map((r) => [r.scope?.name, r.summary]));
+    assert.deepEqual(byName.get('plain'), { pass: 0, fail: 1, warn: 0, error: 0, skip: 0 });
+    assert.deepEqual(byName.get('tagged'), { pass: 1, fail: 0, warn: 0, error: 0, skip: 0 });
+    // kubectl shows which resource each report is about, and its counts (the CRD's printer columns).
+    const wide = await kubectl(['get', 'polr', '-n', 'vm-audit', '-o', 'wide']);
+    assert.match(wide.stdout, /^NAME\s+KIND\s+NAME\s+PASS\s+FAIL\s+WARN\s+ERROR\s+SKIP\s+AGE/m);
+    assert.match(wide.stdout, /Secret\s+plain\s+0\s+1\s+0\s+0\s+0\s/);
     // Audit allows with a warning at admission.
     const warned = await kubectl(['create', 'secret', 'generic', 'new', '-n', 'vm-audit', '--from-literal=a=b']);
     assert.equal(warned.code, 0, warned.stderr);

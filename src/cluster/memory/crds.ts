@@ -142,7 +142,17 @@ interface SproutCrd {
   versions: string[];
   shortNames: string[];
   categories?: string[];
+  /** What `kubectl get` shows beside the name, as the chart's CRD declares it. */
+  columns?: JsonObject[];
 }
+
+// One report per resource (ADR 6): which resource, then its counts, as in the chart's CRDs.
+const reportColumns: JsonObject[] = [
+  { name: 'KIND', type: 'string', jsonPath: '.scope.kind', priority: 1 },
+  { name: 'NAME', type: 'string', jsonPath: '.scope.name', priority: 1 },
+  ...['pass', 'fail', 'warn', 'error', 'skip'].map((k) => ({ name: k.toUpperCase(), type: 'integer', jsonPath: `.summary.${k}` })),
+  { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+];
 
 const sproutCrds: SproutCrd[] = [
   {
@@ -179,6 +189,7 @@ const sproutCrds: SproutCrd[] = [
     scope: 'Namespaced',
     versions: ['v1alpha2'],
     shortNames: ['polr'],
+    columns: reportColumns,
   },
   {
     group: 'wgpolicyk8s.io',
@@ -187,6 +198,7 @@ const sproutCrds: SproutCrd[] = [
     scope: 'Cluster',
     versions: ['v1alpha2'],
     shortNames: ['cpolr'],
+    columns: reportColumns,
   },
 ];
 
@@ -215,6 +227,7 @@ export function sproutCrdObjects(): KubeObject[] {
           storage: i === 0,
           schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
           subresources: { status: {} },
+          ...(c.columns ? { additionalPrinterColumns: c.columns } : {}),
         })),
       },
     };

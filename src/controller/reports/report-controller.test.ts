@@ -56,7 +56,7 @@ function setup() {
 test('a follower (controller not running) keeps nothing from admission', async () => {
   const { reports, admit } = setup();
   for (let i = 0; i < 20; i++) await admit(`p${i}`);
-  assert.deepEqual(reports.results.namespaces(), new Set());
+  assert.deepEqual(reports.results.keys(), []);
   assert.equal(reports.pending(), 0);
 });
 
@@ -65,9 +65,9 @@ test('while running, admission results are kept; once leadership is lost, no lon
   const abort = new AbortController();
   const running = reports.run(abort.signal);
   await admit('before');
-  assert.equal(reports.results.resultsFor('shop').filter((r) => r.resources[0]?.name === 'before').length, 1);
+  assert.equal(reports.results.reportFor('v1|Pod|shop|before')?.results.length, 1);
   abort.abort();
   await admit('after');
-  assert.equal(reports.results.resultsFor('shop').filter((r) => r.resources[0]?.name === 'after').length, 0);
+  assert.equal(reports.results.reportFor('v1|Pod|shop|after'), undefined);
   await running;
 });

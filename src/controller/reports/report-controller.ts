@@ -1,9 +1,10 @@
-// Keeps PolicyReports current. Informers on every kind a validate policy matches feed one workqueue
-// with two kinds of keys: "scan" (evaluate one resource against the background validate policies)
-// and "report" (render one namespace's report and write it if it changed). Policy changes rescan
-// everything; a periodic resync rescans as well. Admission results of allowed requests come in
-// through recordAdmission (the webhook's AdmissionResultSink), on the leader only: elsewhere nothing
-// would ever write them, and the leader's scans cover every object.
+// Keeps PolicyReports current, one report per resource (report-format.ts). Informers on every kind a
+// validate policy matches feed one workqueue with three kinds of keys: "scan" (evaluate one resource
+// against the background validate policies), "report" (render one resource's report and write it if
+// it changed, gathered for batchMs first) and "verify" (settle a report found at start that no scan
+// will visit). Policy changes rescan everything; a periodic resync rescans as well. Admission results
+// of allowed requests come in through recordAdmission (the webhook's AdmissionResultSink), on the
+// leader only: elsewhere nothing would ever write them, and the leader's scans cover every object.
 import type { AdmissionRequest } from '../../api/admission.js';
 import type { KubeObject } from '../../api/kube.js';
 import { gvkOf } from '../../api/kube.js';
@@ -20,10 +21,12 @@ import type { Informer } from '../runtime/informer.js';
 import { InformerFactory } from '../runtime/informer-factory.js';
 import { runWorkers } from '../runtime/workers.js';
 import { Workqueue } from '../runtime/workqueue.js';
-import type { ReportResult, ResourceRef } from './report-format.js';
-import { reportPolicyName, reportResult } from './report-format.js';
-import { writeReport } from './report-writer.js';
-import { ResultStore } from './result-store.js';
+import { readExistingReports } from './existing-reports.js';
+import type { ReportLocation, ReportResult } from './report-format.js';
+import { reportLocation, reportPolicyName, reportResult, subjectOf } from './report-format.js';
+import { deleteReport, writeReport } from './report-writer.js';
+import type { ResourceName } from './result-store.js';
+import { parseResourceKey, resourceKey, ResultStore } from './result-store.js';
 
 export interface ReportPolicies extends PolicySource {
   all(): KyvernoPolicy[];
@@ -62,6 +65,10 @@ export class ReportController {
   private watching: Promise<void> = Promise.resolve();
   /** Report names of the policies seen at the last change, to drop results of deleted ones. */
   private previous = new Set<string>();
+  /** Where each resource's report was last written (or found at start), by resource key. */
+  private written = new Map<string, ReportLocation>();
+  /** Resource keys of reports found at start that no scan has confirmed yet. */
+  private unverified = new Set<string>();
 
   constructor(private readonly o: ReportControllerOptions) {
     this.log = o.logger.child({ component: 'reports' });
@@ -80,6 +87,10 @@ export class ReportController {
     signal.addEventListener('abort', stopRecording, { once: true });
     this.namespaces = this.factory.informerFor({ apiVersion: 'v1', kind: 'Namespace' });
     const factoryRun = this.factory.run(signal);
+    this.written = new Map();
+    this.unverified = new Set();
+    // Before any informer exists, so that every scan already knows which reports are out there.
+    this.watching = this.adoptExistingReports();
     this.policiesChanged();
     const resync = this.resyncLoop(signal);
     await runWorkers(this.queue, {
@@ -111,28 +122,47 @@ export class ReportController {
   recordAdmission(req: AdmissionRequest, results: PolicyValidation[]): void {
     const obj = req.object ?? undefined;
     if (!this.running || !obj || req.operation === 'DELETE') return;
-    const ref = refOf(obj);
+    const subject = subjectOf(obj);
+    if (!subject) return;
     let changed = false;
     for (const r of results) {
       const rendered = r.rules
         .filter((x) => x.status !== 'skip')
-        .map((x) => reportResult(r.policy, x.rule, x.status, x.message, ref, this.o.clock.now()));
+        .map((x) => reportResult(r.policy, x.rule, x.status, x.message, this.o.clock.now()));
       // Background policies are rescanned once the object is stored; admission fills the gap.
-      changed = this.results.set(ref, reportPolicyName(r.policy), 'admission', rendered) || changed;
+      changed = this.results.set(subject, reportPolicyName(r.policy), 'admission', rendered) || changed;
     }
-    if (changed) this.reportLater(ref.namespace ?? '');
+    if (changed) this.reportLater(resourceKey(subject));
   }
 
   private policiesChanged(): void {
     if (!this.running) return;
     const live = new Set(this.o.policies.all().map(reportPolicyName));
-    for (const ns of this.results.namespaces()) this.reportLater(ns);
-    for (const p of this.previous) if (!live.has(p)) for (const ns of this.results.removePolicy(p)) this.reportLater(ns);
+    for (const p of this.previous) if (!live.has(p)) for (const key of this.results.removePolicy(p)) this.reportLater(key);
     this.previous = live;
     this.watching = this.watching
       .then(() => this.ensureWatches())
-      .then(() => this.rescanAll())
+      .then(() => {
+        this.rescanAll();
+        for (const key of this.unverified) this.queue.add(`verify${SEP}${key}`);
+      })
       .catch((e: unknown) => this.log.error({ err: e }, 'could not start report informers'));
+  }
+
+  /** Deletes the per-namespace reports of older Sprout versions; remembers the per-resource ones. */
+  private async adoptExistingReports(): Promise<void> {
+    try {
+      const found = await readExistingReports(this.o.cluster);
+      if (found.legacyDeleted > 0) this.log.info({ deleted: found.legacyDeleted }, 'removed per-namespace policy reports');
+      for (const r of found.reports) {
+        const key = resourceKey(r.resource);
+        this.written.set(key, r.at);
+        this.unverified.add(key);
+      }
+    } catch (e) {
+      // Without the report CRDs there is nothing to adopt; writing will report its own errors.
+      this.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not read existing policy reports');
+    }
   }
 
   private async ensureWatches(): Promise<void> {
@@ -170,16 +200,14 @@ export class ReportController {
     for (const [id, inf] of this.kinds) for (const obj of inf.list()) this.queue.add(scanKey(id, obj));
   }
 
-  private reportLater(namespace: string): void {
-    this.queue.addAfter(`report${SEP}${namespace}`, this.o.batchMs ?? 300);
+  private reportLater(key: string): void {
+    this.queue.addAfter(`report${SEP}${key}`, this.o.batchMs ?? 300);
   }
 
   private async process(key: string): Promise<void> {
     const [type = '', a = '', b = ''] = key.split(SEP);
-    if (type === 'report') {
-      await writeReport(this.o.cluster, a, this.results.resultsFor(a));
-      return;
-    }
+    if (type === 'report') return this.writeReportOf(a);
+    if (type === 'verify') return this.verify(a);
     const inf = this.kinds.get(a);
     const [apiVersion = '', kind = ''] = a.split('|');
     const [nsOrName = '', maybeName] = b.split('/');
@@ -187,15 +215,59 @@ export class ReportController {
     const namespace = maybeName === undefined ? undefined : nsOrName;
     const obj = inf?.get(b);
     if (!obj) {
-      if (this.results.removeResource({ apiVersion, kind, namespace, name })) this.reportLater(namespace ?? '');
+      const ref = { apiVersion, kind, name, ...(namespace ? { namespace } : {}) };
+      if (this.results.removeResource(ref) || this.written.has(resourceKey(ref))) this.reportLater(resourceKey(ref));
       return;
     }
     await this.scan(obj);
   }
 
+  /** Writes one resource's report; a report left under an earlier uid of the same name goes. */
+  private async writeReportOf(key: string): Promise<void> {
+    const report = this.results.reportFor(key);
+    const next = report ? reportLocation(report.subject) : undefined;
+    const previous = this.written.get(key);
+    if (previous && (next === undefined || previous.kind !== next.kind || previous.name !== next.name))
+      await deleteReport(this.o.cluster, previous);
+    if (!report || !next) {
+      this.written.delete(key);
+      return;
+    }
+    await writeReport(this.o.cluster, report.subject, report.results);
+    this.written.set(key, next);
+  }
+
+  /**
+   * A report found at start whose resource no scan has confirmed. If the resource exists where an
+   * informer sees it, its scan settles the report; otherwise no policy applies to it any more (or
+   * it is gone) and the report is deleted.
+   */
+  private async verify(key: string): Promise<void> {
+    if (!this.unverified.has(key)) return;
+    const ref = parseResourceKey(key);
+    const inf = this.informerOf(ref);
+    if (inf && !inf.hasSynced()) {
+      this.queue.addAfter(`verify${SEP}${key}`, 1000);
+      return;
+    }
+    if (inf?.get(ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name)) return;
+    this.unverified.delete(key);
+    await this.writeReportOf(key);
+  }
+
+  private informerOf(ref: ResourceName): Informer | undefined {
+    for (const [id, inf] of this.kinds) {
+      const [apiVersion = '', kind = ''] = id.split('|');
+      if (kind === ref.kind && sameGroup(apiVersion, ref.apiVersion)) return inf;
+    }
+    return undefined;
+  }
+
   /** Evaluates one resource against the background validate policies, as Kyverno's scan does. */
   private async scan(obj: KubeObject): Promise<void> {
-    const ref = refOf(obj);
+    const subject = subjectOf(obj);
+    if (!subject) return;
+    const key = resourceKey(subject);
     const ns = obj.kind === 'Namespace' ? undefined : obj.metadata.namespace;
     const labels = ns ? this.namespaceLabels(ns) : undefined;
     const req = { operation: '' as const, object: obj, ...(labels ? { namespaceLabels: labels } : {}) };
@@ -205,13 +277,14 @@ export class ReportController {
       const outcomes = await evaluateValidate(policy, req, this.env);
       const results: ReportResult[] = outcomes
         .filter((x) => x.status !== 'skip')
-        .map((x) => reportResult(policy, x.rule, x.status, x.message, ref, this.o.clock.now()));
+        .map((x) => reportResult(policy, x.rule, x.status, x.message, this.o.clock.now()));
       const name = reportPolicyName(policy);
       if (results.length > 0) applied.add(name);
-      changed = this.results.set(ref, name, 'background', results) || changed;
+      changed = this.results.set(subject, name, 'background', results) || changed;
     }
-    changed = this.results.retainBackground(ref, applied) || changed;
-    if (changed) this.reportLater(ref.namespace ?? '');
+    changed = this.results.retainBackground(subject, applied) || changed;
+    // A report found at start is checked once against what this scan found, changed or not.
+    if (this.unverified.delete(key) || changed) this.reportLater(key);
   }
 
   private async resyncLoop(signal: AbortSignal): Promise<void> {
@@ -221,17 +294,6 @@ export class ReportController {
       if (!signal.aborted) this.rescanAll();
     }
   }
-}
-
-function refOf(obj: KubeObject): ResourceRef {
-  const namespace = obj.kind === 'Namespace' ? undefined : obj.metadata.namespace;
-  return {
-    apiVersion: obj.apiVersion,
-    kind: obj.kind,
-    name: obj.metadata.name ?? '',
-    ...(namespace ? { namespace } : {}),
-    ...(obj.metadata.uid ? { uid: obj.metadata.uid } : {}),
-  };
 }
 
 function scanKey(informerId: string, obj: KubeObject): string {

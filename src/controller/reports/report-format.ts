@@ -1,22 +1,17 @@
-// PolicyReport / ClusterPolicyReport objects (wgpolicyk8s.io/v1alpha2) as Kyverno writes them and
-// Policy Reporter reads them: one result per (policy, rule, resource) with source "kyverno",
-// category/severity from the policy's annotations, and a summary of counts.
-//
-// Naming: one report per namespace, `polr-ns-<namespace>`, and one `clusterpolicyreport` for
-// cluster-scoped resources — Kyverno's layout before 1.10. Recent Kyverno writes one report per
-// resource, named by the resource's uid. Policy Reporter reads both; the per-namespace form keeps the
-// object count proportional to namespaces rather than to every Pod, which matters on the embedded
-// API server and in etcd, and `kubectl get polr -A` stays readable.
+// PolicyReport / ClusterPolicyReport objects (wgpolicyk8s.io/v1alpha2) in the layout Kyverno uses since
+// 1.10 and Policy Reporter reads: ONE report per resource. A namespaced resource's report is a
+// PolicyReport in its namespace, a cluster-scoped resource's a ClusterPolicyReport; the report is named
+// by the resource's uid, owned by the resource (so the garbage collector removes it with the resource),
+// and its `scope` names the resource, which is why the results carry no `resources` of their own.
+// Per-resource reports keep every write proportional to one resource and every object far below etcd's
+// size limit (see docs/adr/0006-per-resource-policy-reports.md); a resource without a uid has no report.
 import type { KubeObject } from '../../api/kube.js';
 import type { KyvernoPolicy } from '../../api/policy.js';
 import type { RuleStatus } from '../../engine/result.js';
 
 export const REPORT_API_VERSION = 'wgpolicyk8s.io/v1alpha2';
-export const CLUSTER_REPORT_NAME = 'clusterpolicyreport';
-
-export function namespaceReportName(namespace: string): string {
-  return `polr-ns-${namespace}`;
-}
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'kyverno';
 
 export interface ResourceRef {
   apiVersion: string;
@@ -26,7 +21,15 @@ export interface ResourceRef {
   uid?: string;
 }
 
+/** A resource that can have a report: one with a uid. */
+export interface ReportSubject extends ResourceRef {
+  uid: string;
+}
+
 export type ReportResultStatus = Exclude<RuleStatus, 'skip'> | 'skip';
+
+/** How Kyverno labels a result's origin in `properties.process`. */
+export type ReportProcess = 'background scan' | 'admission review' | '';
 
 export interface ReportResult {
   policy: string;
@@ -37,7 +40,7 @@ export interface ReportResult {
   scored: boolean;
   category?: string;
   severity?: string;
-  resources: ResourceRef[];
+  properties: { process: ReportProcess };
   timestamp: { seconds: number; nanos: number };
 }
 
@@ -57,6 +60,16 @@ export function reportPolicyName(p: KyvernoPolicy): string {
 }
 
 /**
+ * Kyverno derives `process` from the policy's settings, not from what produced the result: a policy
+ * that scans in the background says "background scan" even for an admission result.
+ */
+export function reportProcess(p: KyvernoPolicy): ReportProcess {
+  if (p.spec.background !== false) return 'background scan';
+  if (p.spec.admission !== false) return 'admission review';
+  return '';
+}
+
+/**
  * One rule outcome as a report result. An unscored policy (`policies.kyverno.io/scored: "false"`)
  * reports failures as warnings, as Kyverno does.
  */
@@ -65,7 +78,6 @@ export function reportResult(
   rule: string,
   status: RuleStatus,
   message: string,
-  resource: ResourceRef,
   nowMs: number,
 ): ReportResult {
   const annotations = policy.metadata.annotations ?? {};
@@ -81,7 +93,7 @@ export function reportResult(
     scored,
     ...(category ? { category } : {}),
     ...(severity && SEVERITIES.has(severity) ? { severity } : {}),
-    resources: [resource],
+    properties: { process: reportProcess(policy) },
     timestamp: { seconds: Math.floor(nowMs / 1000), nanos: 0 },
   };
 }
@@ -92,25 +104,57 @@ export function summarise(results: ReportResult[]): ReportSummary {
   return s;
 }
 
-/** Stable order: by resource, then policy, then rule, so unchanged reports compare equal. */
+/** Stable order (policy, then rule), as Kyverno sorts, so unchanged reports compare equal. */
 export function sortResults(results: ReportResult[]): ReportResult[] {
-  const key = (r: ReportResult): string =>
-    [r.resources[0]?.kind, r.resources[0]?.namespace, r.resources[0]?.name, r.policy, r.rule].join('\u0000');
+  const key = (r: ReportResult): string => `${r.policy}\u0000${r.rule}`;
   return [...results].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-/** The report for a namespace ('' for cluster-scoped resources). */
-export function buildReport(namespace: string, results: ReportResult[]): KubeObject {
+/** The resource as a report's subject; undefined without a uid, which a report cannot be named by. */
+export function subjectOf(obj: KubeObject): ReportSubject | undefined {
+  const uid = obj.metadata.uid;
+  if (!uid) return undefined;
+  // A Namespace object may carry a namespace field; the resource is still cluster-scoped.
+  const namespace = obj.kind === 'Namespace' ? undefined : obj.metadata.namespace;
+  return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name ?? '', ...(namespace ? { namespace } : {}), uid };
+}
+
+/** Where a subject's report lives: kind, namespace (namespaced resources only) and name (the uid). */
+export interface ReportLocation {
+  apiVersion: string;
+  kind: 'PolicyReport' | 'ClusterPolicyReport';
+  name: string;
+  namespace?: string;
+}
+
+export function reportLocation(subject: ReportSubject): ReportLocation {
+  return subject.namespace
+    ? { apiVersion: REPORT_API_VERSION, kind: 'PolicyReport', name: subject.uid, namespace: subject.namespace }
+    : { apiVersion: REPORT_API_VERSION, kind: 'ClusterPolicyReport', name: subject.uid };
+}
+
+/** The report for one resource. */
+export function buildReport(subject: ReportSubject, results: ReportResult[]): KubeObject {
   const sorted = sortResults(results);
-  const metadata = {
-    name: namespace === '' ? CLUSTER_REPORT_NAME : namespaceReportName(namespace),
-    ...(namespace === '' ? {} : { namespace }),
-    labels: { 'app.kubernetes.io/managed-by': 'kyverno' },
+  const at = reportLocation(subject);
+  const scope = {
+    apiVersion: subject.apiVersion,
+    kind: subject.kind,
+    name: subject.name,
+    ...(subject.namespace ? { namespace: subject.namespace } : {}),
+    uid: subject.uid,
   };
   return {
-    apiVersion: REPORT_API_VERSION,
-    kind: namespace === '' ? 'ClusterPolicyReport' : 'PolicyReport',
-    metadata,
+    apiVersion: at.apiVersion,
+    kind: at.kind,
+    metadata: {
+      name: at.name,
+      ...(at.namespace ? { namespace: at.namespace } : {}),
+      labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+      // Like Kyverno: a plain owner (neither controller nor blocking), only there for the collector.
+      ownerReferences: [{ apiVersion: subject.apiVersion, kind: subject.kind, name: subject.name, uid: subject.uid }],
+    },
+    scope,
     results: sorted,
     summary: summarise(sorted),
   };

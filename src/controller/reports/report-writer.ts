@@ -1,40 +1,42 @@
-// Writes one namespace's report: create, update only when results or summary changed, delete when
+// Writes one resource's report: create, update only when results or summary changed, delete when
 // nothing is left to report. A conflict throws, so the workqueue retries with backoff.
 import type { KubeObject } from '../../api/kube.js';
 import type { ClusterClient } from '../../cluster/client.js';
 import { NotFoundError } from '../../cluster/errors.js';
-import type { ReportResult } from './report-format.js';
-import { buildReport } from './report-format.js';
+import type { ReportLocation, ReportResult, ReportSubject } from './report-format.js';
+import { buildReport, reportLocation } from './report-format.js';
 
 export type WriteOutcome = 'created' | 'updated' | 'deleted' | 'unchanged';
 
+async function getIfExists(cluster: ClusterClient, at: ReportLocation): Promise<KubeObject | undefined> {
+  try {
+    return await cluster.get(at);
+  } catch (e) {
+    if (e instanceof NotFoundError) return undefined;
+    throw e;
+  }
+}
+
+/** Deletes a report; one already gone (the garbage collector was first) is not an error. */
+export async function deleteReport(cluster: ClusterClient, at: ReportLocation): Promise<WriteOutcome> {
+  try {
+    await cluster.delete(at);
+    return 'deleted';
+  } catch (e) {
+    if (e instanceof NotFoundError) return 'unchanged';
+    throw e;
+  }
+}
+
 export async function writeReport(
   cluster: ClusterClient,
-  namespace: string,
+  subject: ReportSubject,
   results: ReportResult[],
 ): Promise<WriteOutcome> {
-  const want = buildReport(namespace, results);
-  const ref = {
-    apiVersion: want.apiVersion,
-    kind: want.kind,
-    name: want.metadata.name ?? '',
-    ...(namespace === '' ? {} : { namespace }),
-  };
-  let live: KubeObject | undefined;
-  try {
-    live = await cluster.get(ref);
-  } catch (e) {
-    if (!(e instanceof NotFoundError)) throw e;
-  }
-  if (results.length === 0) {
-    if (!live) return 'unchanged';
-    try {
-      await cluster.delete(ref);
-    } catch (e) {
-      if (!(e instanceof NotFoundError)) throw e;
-    }
-    return 'deleted';
-  }
+  const at = reportLocation(subject);
+  if (results.length === 0) return deleteReport(cluster, at);
+  const want = buildReport(subject, results);
+  const live = await getIfExists(cluster, at);
   if (!live) {
     await cluster.create(want);
     return 'created';
@@ -46,7 +48,12 @@ export async function writeReport(
     return 'unchanged';
   await cluster.update({
     ...live,
-    metadata: { ...live.metadata, labels: { ...live.metadata.labels, ...want.metadata.labels } },
+    metadata: {
+      ...live.metadata,
+      labels: { ...live.metadata.labels, ...want.metadata.labels },
+      ownerReferences: want.metadata.ownerReferences ?? [],
+    },
+    scope: want['scope'],
     results: want['results'] ?? [],
     summary: want['summary'] ?? {},
   });

@@ -1,7 +1,7 @@
 // The latest validate results per resource and policy, in memory. Background scans and admission both
-// write here; reports are rendered from it per namespace. A result keeps its timestamp while its
-// outcome is unchanged, so rescans do not rewrite reports that say the same thing.
-import type { ReportResult, ResourceRef } from './report-format.js';
+// write here; each resource's report is rendered from its own entry. A result keeps its timestamp
+// while its outcome is unchanged, so rescans do not rewrite reports that say the same thing.
+import type { ReportResult, ReportSubject, ResourceRef } from './report-format.js';
 
 export type ResultSource = 'background' | 'admission';
 
@@ -11,27 +11,40 @@ interface PolicyResults {
 }
 
 interface Entry {
-  ref: ResourceRef;
+  subject: ReportSubject;
   policies: Map<string, PolicyResults>;
 }
 
-export function resourceKey(ref: { apiVersion: string; kind: string; namespace?: string; name: string }): string {
+/** A resource by name (not uid): what informers and scan keys know when an object is gone. */
+export type ResourceName = Pick<ResourceRef, 'apiVersion' | 'kind' | 'name' | 'namespace'>;
+
+export function resourceKey(ref: ResourceName): string {
   return `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}|${ref.name}`;
+}
+
+export function parseResourceKey(key: string): ResourceName {
+  const [apiVersion = '', kind = '', namespace = '', name = ''] = key.split('|');
+  return { apiVersion, kind, name, ...(namespace ? { namespace } : {}) };
 }
 
 const sameOutcome = (a: ReportResult, b: ReportResult): boolean =>
   a.rule === b.rule && a.result === b.result && a.message === b.message &&
   a.category === b.category && a.severity === b.severity && a.scored === b.scored &&
-  a.resources[0]?.uid === b.resources[0]?.uid;
+  a.properties.process === b.properties.process;
 
 export class ResultStore {
   private readonly entries = new Map<string, Entry>();
 
-  /** Replaces one policy's results for a resource; returns true when the report would change. */
-  set(ref: ResourceRef, policy: string, source: ResultSource, results: ReportResult[]): boolean {
-    const key = resourceKey(ref);
-    const entry = this.entries.get(key) ?? { ref, policies: new Map<string, PolicyResults>() };
-    if (ref.uid) entry.ref = ref;
+  /**
+   * Replaces one policy's results for a resource; returns true when its report would change. A
+   * resource seen under a new uid (deleted and recreated) starts afresh: the old results were about
+   * another object.
+   */
+  set(subject: ReportSubject, policy: string, source: ResultSource, results: ReportResult[]): boolean {
+    const key = resourceKey(subject);
+    const found = this.entries.get(key);
+    const renamed = found !== undefined && found.subject.uid !== subject.uid;
+    const entry = found && !renamed ? found : { subject, policies: new Map<string, PolicyResults>() };
     const before = entry.policies.get(policy);
     const kept = results.map((r) => {
       const old = before?.results.find((o) => sameOutcome(o, r));
@@ -48,12 +61,13 @@ export class ResultStore {
     else entry.policies.set(policy, { source, results: kept });
     if (entry.policies.size === 0) this.entries.delete(key);
     else this.entries.set(key, entry);
-    return changed && !(before === undefined && results.length === 0);
+    return renamed || (changed && !(before === undefined && results.length === 0));
   }
 
   /** Background results of policies not in `keep` are dropped (the policy no longer applies). */
-  retainBackground(ref: ResourceRef, keep: ReadonlySet<string>): boolean {
-    const entry = this.entries.get(resourceKey(ref));
+  retainBackground(ref: ResourceName, keep: ReadonlySet<string>): boolean {
+    const key = resourceKey(ref);
+    const entry = this.entries.get(key);
     if (!entry) return false;
     let changed = false;
     for (const [policy, r] of entry.policies) {
@@ -62,37 +76,36 @@ export class ResultStore {
         changed = true;
       }
     }
-    if (entry.policies.size === 0) this.entries.delete(resourceKey(ref));
+    if (entry.policies.size === 0) this.entries.delete(key);
     return changed;
   }
 
-  removeResource(ref: { apiVersion: string; kind: string; namespace?: string; name: string }): boolean {
+  removeResource(ref: ResourceName): boolean {
     return this.entries.delete(resourceKey(ref));
   }
 
-  /** Drops every result of a policy; returns the namespaces whose reports change. */
+  /** Drops every result of a policy; returns the keys of the resources whose reports change. */
   removePolicy(policy: string): Set<string> {
     const touched = new Set<string>();
     for (const [key, entry] of this.entries) {
       if (!entry.policies.delete(policy)) continue;
-      touched.add(entry.ref.namespace ?? '');
+      touched.add(key);
       if (entry.policies.size === 0) this.entries.delete(key);
     }
     return touched;
   }
 
-  /** The results for one report: a namespace, or '' for cluster-scoped resources. */
-  resultsFor(namespace: string): ReportResult[] {
-    const out: ReportResult[] = [];
-    for (const entry of this.entries.values()) {
-      if ((entry.ref.namespace ?? '') !== namespace) continue;
-      for (const p of entry.policies.values())
-        for (const r of p.results) out.push({ ...r, resources: [entry.ref] });
-    }
-    return out;
+  /** One resource's report content, or undefined when nothing is left to report. */
+  reportFor(key: string): { subject: ReportSubject; results: ReportResult[] } | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    const results: ReportResult[] = [];
+    for (const p of entry.policies.values()) results.push(...p.results);
+    return { subject: entry.subject, results };
   }
 
-  namespaces(): Set<string> {
-    return new Set([...this.entries.values()].map((e) => e.ref.namespace ?? ''));
+  /** The keys of every resource with results. */
+  keys(): string[] {
+    return [...this.entries.keys()];
   }
 }

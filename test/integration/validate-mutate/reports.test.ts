@@ -1,11 +1,11 @@
-// The report controller on the in-memory cluster: a background scan of existing resources writes
-// polr-ns-<ns> / clusterpolicyreport, which follow resource and policy changes; admission results of
-// background: false policies are recorded too.
+// The report controller on the in-memory cluster: one report per resource (a PolicyReport in the
+// resource's namespace, a ClusterPolicyReport for a cluster-scoped one), named by the resource's uid,
+// owned by it and scoped to it. Reports follow resource and policy changes; admission results of
+// background: false policies are recorded too; the per-namespace reports of older versions go at start.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/api/kube.js';
 import type { AdmissionRequest } from '../../../src/api/admission.js';
-import { NotFoundError } from '../../../src/cluster/errors.js';
 import { MemoryCluster } from '../../../src/cluster/memory/index.js';
 import { PolicyStore } from '../../../src/controller/policy-store.js';
 import { ReportController } from '../../../src/controller/reports/report-controller.js';
@@ -13,7 +13,7 @@ import { admissionValidate } from '../../../src/pipeline/admission.js';
 import { emptyLookup } from '../../../src/engine/env.js';
 import { systemClock } from '../../../src/platform/clock.js';
 import { silentLogger } from '../../../src/platform/logger.js';
-import { yaml } from '../controller/harness.js';
+import { tryGet, waitFor, yaml } from '../controller/harness.js';
 
 const POLICY = `
 apiVersion: kyverno.io/v1
@@ -33,10 +33,28 @@ spec:
       pattern: {metadata: {labels: {team: "?*"}}}
 `;
 
+interface Result {
+  policy: string;
+  rule: string;
+  result: string;
+  message: string;
+  source: string;
+  category?: string;
+  severity?: string;
+  scored: boolean;
+  properties?: Record<string, string>;
+  resources?: unknown;
+  timestamp: { seconds: number; nanos: number };
+}
+
 interface Report extends KubeObject {
-  results?: { policy: string; rule: string; result: string; message: string; source: string; category?: string; severity?: string; scored: boolean; resources: { kind: string; name: string; namespace?: string; uid?: string }[]; timestamp: { seconds: number; nanos: number } }[];
+  scope?: Record<string, string>;
+  results?: Result[];
   summary?: Record<string, number>;
 }
+
+const API = 'wgpolicyk8s.io/v1alpha2';
+const MANAGED = { 'app.kubernetes.io/managed-by': 'kyverno' };
 
 function setup() {
   const cluster = new MemoryCluster();
@@ -56,42 +74,59 @@ function setup() {
     for (const l of listeners) l();
   };
   const abort = new AbortController();
-  const running = reports.run(abort.signal);
-  return { cluster, policies, reports, setPolicies, stop: async () => { abort.abort(); await running; } };
+  let running: Promise<void> | undefined;
+  const start = (): void => {
+    running = reports.run(abort.signal);
+  };
+  const stop = async (): Promise<void> => {
+    abort.abort();
+    await running;
+  };
+  return { cluster, policies, reports, setPolicies, start, stop };
 }
 
-async function eventually<T>(get: () => Promise<T | undefined>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 5000;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
+/** The report of a resource, found where Kyverno puts it: by the resource's uid. */
+const reportOf = (cluster: MemoryCluster, obj: KubeObject) => async (): Promise<Report | undefined> =>
+  (await tryGet(cluster, {
+    apiVersion: API,
+    kind: obj.kind === 'Namespace' ? 'ClusterPolicyReport' : 'PolicyReport',
+    name: obj.metadata.uid ?? '',
+    ...(obj.kind === 'Namespace' ? {} : { namespace: obj.metadata.namespace }),
+  }));
+
+async function eventually(get: () => Promise<Report | undefined>, ok: (r: Report) => boolean, what: string): Promise<Report> {
+  let last: Report | undefined;
+  await waitFor(async () => {
     last = await get();
-    if (last !== undefined && ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    return last !== undefined && ok(last);
+  }, `${what}; last: ${JSON.stringify(last)}`);
+  if (!last) throw new Error(what);
+  return last;
 }
 
-const getReport = (cluster: MemoryCluster, kind: string, name: string, namespace?: string) => async (): Promise<Report | undefined> => {
-  try {
-    return (await cluster.get({ apiVersion: 'wgpolicyk8s.io/v1alpha2', kind, name, ...(namespace ? { namespace } : {}) }));
-  } catch (e) {
-    if (e instanceof NotFoundError) return undefined;
-    throw e;
-  }
-};
+const gone = (get: () => Promise<Report | undefined>, what: string): Promise<void> =>
+  waitFor(async () => (await get()) === undefined, what);
 
-test('background scan writes per-namespace and cluster reports that follow changes', async () => {
+async function listReports(cluster: MemoryCluster, kind: string, namespace?: string): Promise<KubeObject[]> {
+  return (await cluster.list({ apiVersion: API, kind }, namespace ? { namespace } : {})).items;
+}
+
+test('background scan writes one report per resource, named by uid, with scope and owner', async () => {
   const s = setup();
+  s.start();
   try {
-    await s.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { team: 'a' } } });
+    const ns = await s.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { team: 'a' } } });
     const good = await s.cluster.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'good', namespace: 'team-a', labels: { team: 'a' } } });
     const bad = await s.cluster.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bad', namespace: 'team-a' } });
     s.setPolicies(yaml(POLICY));
 
-    const polr = await eventually(getReport(s.cluster, 'PolicyReport', 'polr-ns-team-a', 'team-a'), (r) => (r.results?.length ?? 0) === 2, 'namespace report');
-    assert.deepEqual(polr.summary, { pass: 1, fail: 1, warn: 0, error: 0, skip: 0 });
-    assert.equal(polr.metadata.labels?.['app.kubernetes.io/managed-by'], 'kyverno');
-    const failed = polr.results?.find((r) => r.result === 'fail');
+    const badReport = await eventually(reportOf(s.cluster, bad), (r) => r.results?.length === 1, 'report of bad');
+    assert.equal(badReport.kind, 'PolicyReport');
+    assert.deepEqual(badReport.metadata.labels, MANAGED);
+    assert.deepEqual(badReport.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'bad', uid: bad.metadata.uid }]);
+    assert.deepEqual(badReport.scope, { apiVersion: 'v1', kind: 'ConfigMap', name: 'bad', namespace: 'team-a', uid: bad.metadata.uid });
+    assert.deepEqual(badReport.summary, { pass: 0, fail: 1, warn: 0, error: 0, skip: 0 });
+    const failed = badReport.results?.[0];
     assert.deepEqual(
       { ...failed, timestamp: undefined },
       {
@@ -104,25 +139,73 @@ test('background scan writes per-namespace and cluster reports that follow chang
         scored: true,
         category: 'Best Practices',
         severity: 'medium',
-        resources: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'bad', namespace: 'team-a', uid: bad.metadata.uid }],
+        properties: { process: 'background scan' },
         timestamp: undefined,
       },
     );
     assert.equal(typeof failed?.timestamp.seconds, 'number');
-    assert.ok(polr.results?.some((r) => r.result === 'pass' && r.resources[0]?.uid === good.metadata.uid));
 
-    const cpolr = await eventually(getReport(s.cluster, 'ClusterPolicyReport', 'clusterpolicyreport'), (r) => (r.results?.length ?? 0) >= 1, 'cluster report');
-    assert.ok(cpolr.results?.some((r) => r.resources[0]?.kind === 'Namespace' && r.resources[0]?.name === 'team-a' && r.result === 'pass'));
+    const goodReport = await eventually(reportOf(s.cluster, good), (r) => r.results?.length === 1, 'report of good');
+    assert.deepEqual(goodReport.summary, { pass: 1, fail: 0, warn: 0, error: 0, skip: 0 });
+    // Exactly one report per resource in the namespace.
+    assert.deepEqual((await listReports(s.cluster, 'PolicyReport', 'team-a')).map((r) => r.metadata.name).sort(), [bad.metadata.uid, good.metadata.uid].sort());
 
-    // Fixing the resource turns the failure into a pass; deleting one drops its result.
+    // A cluster-scoped resource gets a ClusterPolicyReport without a namespace in its scope.
+    const nsReport = await eventually(reportOf(s.cluster, ns), (r) => r.results?.[0]?.result === 'pass', 'namespace report');
+    assert.equal(nsReport.kind, 'ClusterPolicyReport');
+    assert.equal(nsReport.metadata.namespace, undefined);
+    assert.deepEqual(nsReport.scope, { apiVersion: 'v1', kind: 'Namespace', name: 'team-a', uid: ns.metadata.uid });
+
+    // Fixing the resource turns its failure into a pass; deleting one removes its report.
     await s.cluster.update({ ...bad, metadata: { ...bad.metadata, labels: { team: 'a' } } });
-    await eventually(getReport(s.cluster, 'PolicyReport', 'polr-ns-team-a', 'team-a'), (r) => r.summary?.['pass'] === 2 && r.summary['fail'] === 0, 'fixed resource');
+    await eventually(reportOf(s.cluster, bad), (r) => r.summary?.['pass'] === 1 && r.summary['fail'] === 0, 'fixed resource');
     await s.cluster.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'good', namespace: 'team-a' });
-    await eventually(getReport(s.cluster, 'PolicyReport', 'polr-ns-team-a', 'team-a'), (r) => r.results?.length === 1, 'deleted resource');
+    await gone(reportOf(s.cluster, good), 'report of the deleted resource to go');
 
-    // Deleting the policy empties the reports, which are then removed.
+    // Deleting the policy leaves nothing to report: the reports are deleted.
     s.setPolicies([], yaml(POLICY));
-    await eventually(async () => ((await getReport(s.cluster, 'PolicyReport', 'polr-ns-team-a', 'team-a')()) === undefined ? true : undefined), Boolean, 'report deleted');
+    await gone(reportOf(s.cluster, bad), 'report of bad to go with the policy');
+    await gone(reportOf(s.cluster, ns), 'namespace report to go with the policy');
+  } finally {
+    await s.stop();
+  }
+});
+
+test('one resource changing rewrites only its own report', async () => {
+  const s = setup();
+  s.start();
+  try {
+    await s.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { team: 's' } } });
+    const a = await s.cluster.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'shop' } });
+    const b = await s.cluster.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'shop' } });
+    s.setPolicies(yaml(POLICY));
+    const before = await eventually(reportOf(s.cluster, b), (r) => r.summary?.['fail'] === 1, 'report of b');
+    await eventually(reportOf(s.cluster, a), (r) => r.summary?.['fail'] === 1, 'report of a');
+
+    await s.cluster.update({ ...a, metadata: { ...a.metadata, labels: { team: 's' } } });
+    await eventually(reportOf(s.cluster, a), (r) => r.summary?.['pass'] === 1, 'report of a rewritten');
+    await waitFor(() => s.reports.pending() === 0, 'queue drained');
+    const after = await reportOf(s.cluster, b)();
+    assert.equal(after?.metadata.resourceVersion, before.metadata.resourceVersion);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('a resource recreated under the same name gets a new report; the old one goes', async () => {
+  const s = setup();
+  s.start();
+  try {
+    await s.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { team: 's' } } });
+    const first = await s.cluster.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'same', namespace: 'shop' } });
+    s.setPolicies(yaml(POLICY));
+    await eventually(reportOf(s.cluster, first), (r) => r.summary?.['fail'] === 1, 'first report');
+    await s.cluster.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'same', namespace: 'shop' });
+    const second = await s.cluster.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'same', namespace: 'shop', labels: { team: 's' } } });
+    assert.notEqual(second.metadata.uid, first.metadata.uid);
+    const report = await eventually(reportOf(s.cluster, second), (r) => r.summary?.['pass'] === 1, 'second report');
+    assert.equal(report.scope?.['uid'], second.metadata.uid);
+    await gone(reportOf(s.cluster, first), 'first report to go');
   } finally {
     await s.stop();
   }
@@ -130,17 +213,17 @@ test('background scan writes per-namespace and cluster reports that follow chang
 
 test('a policy change rescans existing resources; background: false policies are not scanned', async () => {
   const s = setup();
+  s.start();
   try {
     await s.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns1' } });
-    await s.cluster.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns1' } });
+    const cm = await s.cluster.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns1' } });
     const [noBackground] = yaml(POLICY.replace('validationFailureAction: Audit', 'background: false'));
     if (!noBackground) throw new Error('no policy');
     s.setPolicies([noBackground]);
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(await getReport(s.cluster, 'PolicyReport', 'polr-ns-ns1', 'ns1')(), undefined);
+    assert.deepEqual(await listReports(s.cluster, 'PolicyReport'), []);
 
-    // Admission results still reach the report.
-    const cm = (await s.cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'c', namespace: 'ns1' }));
+    // Admission results still reach the resource's report.
     const req: AdmissionRequest = {
       uid: 'u',
       kind: { group: '', version: 'v1', kind: 'ConfigMap' },
@@ -153,13 +236,77 @@ test('a policy change rescans existing resources; background: false policies are
     };
     const results = await admissionValidate(req, { userInfo: {}, roles: [], clusterRoles: [] }, { policies: s.policies, env: { now: () => 0, random: () => 0.5, lookup: emptyLookup } });
     s.reports.recordAdmission(req, results);
-    const r1 = await eventually(getReport(s.cluster, 'PolicyReport', 'polr-ns-ns1', 'ns1'), (r) => r.results?.length === 1, 'admission result');
+    const r1 = await eventually(reportOf(s.cluster, cm), (r) => r.results?.length === 1, 'admission result');
     assert.equal(r1.results?.[0]?.result, 'fail');
+    // Kyverno names the process from the policy: one that never scans reports "admission review".
+    assert.deepEqual(r1.results?.[0]?.properties, { process: 'admission review' });
 
     // Turning background on scans what exists.
     s.setPolicies(yaml(POLICY));
-    const r2 = await eventually(getReport(s.cluster, 'PolicyReport', 'polr-ns-ns1', 'ns1'), (r) => r.results?.[0]?.result === 'fail' && r.results.length === 1, 'rescan');
-    assert.equal(r2.results?.[0]?.resources[0]?.uid, cm.metadata.uid);
+    const r2 = await eventually(reportOf(s.cluster, cm), (r) => r.results?.[0]?.properties?.['process'] === 'background scan', 'rescan');
+    assert.deepEqual(r2.results?.map((r) => r.result), ['fail']);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('an object without a uid gets no report', async () => {
+  const s = setup();
+  s.start();
+  try {
+    s.setPolicies(yaml(POLICY));
+    const object: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } };
+    const req: AdmissionRequest = {
+      uid: 'u',
+      kind: { group: '', version: 'v1', kind: 'ConfigMap' },
+      resource: { group: '', version: 'v1', resource: 'configmaps' },
+      operation: 'CREATE',
+      namespace: 'default',
+      name: 'x',
+      userInfo: {},
+      object,
+    };
+    const results = await admissionValidate(req, { userInfo: {}, roles: [], clusterRoles: [] }, { policies: s.policies, env: { now: () => 0, random: () => 0.5, lookup: emptyLookup } });
+    assert.equal(results.length, 1);
+    s.reports.recordAdmission(req, results);
+    assert.deepEqual(s.reports.results.keys(), []);
+    assert.equal(s.reports.pending(), 0);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('at start, old per-namespace reports are removed and stale per-resource reports are settled', async () => {
+  const s = setup();
+  try {
+    await s.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'old', labels: { team: 'o' } } });
+    const kept = await s.cluster.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept', namespace: 'old' } });
+    // The layout of earlier Sprout versions, plus a report of the same name someone else manages.
+    await s.cluster.create({ apiVersion: API, kind: 'PolicyReport', metadata: { name: 'polr-ns-old', namespace: 'old', labels: MANAGED }, results: [], summary: {} });
+    await s.cluster.create({ apiVersion: API, kind: 'ClusterPolicyReport', metadata: { name: 'clusterpolicyreport', labels: MANAGED }, results: [], summary: {} });
+    await s.cluster.create({ apiVersion: API, kind: 'PolicyReport', metadata: { name: 'polr-ns-foreign', namespace: 'old' }, results: [] });
+    // A per-resource report written before a restart, for a resource no policy applies to any more.
+    const stale = await s.cluster.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'stale', namespace: 'old' } });
+    await s.cluster.create({
+      apiVersion: API,
+      kind: 'PolicyReport',
+      metadata: { name: stale.metadata.uid, namespace: 'old', labels: MANAGED },
+      scope: { apiVersion: 'v1', kind: 'Secret', name: 'stale', namespace: 'old', uid: stale.metadata.uid ?? '' },
+      results: [{ policy: 'gone', rule: 'r', result: 'fail', message: '', source: 'kyverno', scored: true, timestamp: { seconds: 1, nanos: 0 } }],
+      summary: { pass: 0, fail: 1, warn: 0, error: 0, skip: 0 },
+    });
+
+    s.setPolicies(yaml(POLICY));
+    s.start();
+    await eventually(reportOf(s.cluster, kept), (r) => r.summary?.['fail'] === 1, 'report of kept');
+    await waitFor(async () => (await listReports(s.cluster, 'ClusterPolicyReport')).every((r) => r.metadata.name !== 'clusterpolicyreport'), 'cluster report removed');
+    await waitFor(
+      async () => {
+        const names = (await listReports(s.cluster, 'PolicyReport', 'old')).map((r) => r.metadata.name).sort();
+        return JSON.stringify(names) === JSON.stringify([kept.metadata.uid, 'polr-ns-foreign'].sort());
+      },
+      'legacy and stale reports removed, the foreign one kept',
+    );
   } finally {
     await s.stop();
   }
