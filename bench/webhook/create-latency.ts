@@ -86,31 +86,41 @@ export async function createWithWebhook(scenario: Scenario, warmup: number, coun
  * The "separate" topology: the embedded API server in one process, `sprout serve --webhook-url` in
  * another (or none, for the baseline), the timed client in this one, so neither the API server nor
  * the client shares an event loop with Sprout, as in a real cluster. `durable` keeps the API server's
- * state in an fsync'd write-ahead log (as etcd does) instead of memory only.
+ * state in an fsync'd write-ahead log (as etcd does) instead of memory only; `split` runs Sprout's
+ * webhook and controller components in two processes (`--components`, docs/adr/0007).
  */
 export async function createSeparate(
   scenario: Scenario,
   warmup: number,
   count: number,
-  o: { webhook: boolean; durable: boolean },
+  o: { webhook: boolean; durable: boolean; split?: boolean },
 ): Promise<CreateLatency> {
   const dataDir = o.durable ? await mkdtemp(join(tmpdir(), 'sprout-bench-data-')) : undefined;
   const apiScript = fileURLToPath(new URL('./api-server.js', import.meta.url));
   const api = await startChild(apiScript, dataDir ? ['--durable', dataDir] : [], /^READY (.*)$/m);
   const { kubeconfigPath } = JSON.parse(api.ready) as { kubeconfigPath: string };
   const client = new ApiClient(kubeconfigPath, 1);
-  let sprout: ReadyChild | undefined;
+  const sprout: ReadyChild[] = [];
   try {
     if (o.webhook) {
       await client.create('/api/v1/namespaces', benchNamespace('sprout'));
-      const port = await freePort();
-      const cli = fileURLToPath(new URL('../../../bin/sprout.js', import.meta.url));
-      sprout = await startChild(
-        cli,
-        ['serve', '--kubeconfig', kubeconfigPath, '--namespace', 'sprout', '--webhook-host', '127.0.0.1', '--webhook-port', String(port),
-          '--webhook-url', `https://127.0.0.1:${port}`, '--log-level', 'error'],
-        /^(sprout serve: webhook on .*)$/m,
-      );
+      const serve = async (components: string): Promise<void> => {
+        const port = await freePort();
+        const cli = fileURLToPath(new URL('../../../bin/sprout.js', import.meta.url));
+        sprout.push(
+          await startChild(
+            cli,
+            ['serve', '--kubeconfig', kubeconfigPath, '--namespace', 'sprout', '--webhook-host', '127.0.0.1', '--webhook-port', String(port),
+              '--webhook-url', `https://127.0.0.1:${port}`, '--log-level', 'error', '--components', components],
+            /^(sprout serve: webhook on .*)$/m,
+          ),
+        );
+      };
+      if (o.split) {
+        // As the chart's controller.separate renders it: admission and background work on two event loops.
+        await serve('controller');
+        await serve('webhook');
+      } else await serve('webhook,controller');
       const policies = await policiesFor(scenario);
       for (const p of policies) await client.create('/apis/kyverno.io/v1/clusterpolicies', p);
       await waitForWebhookOverHttp(client, policies.map((p) => p.metadata.name), scenario === 'validate' ? 'pods' : 'namespaces');
@@ -118,7 +128,7 @@ export async function createSeparate(
     return await timeCreates(client, scenario, o.webhook ? 'hooked' : 'bare', warmup, count);
   } finally {
     client.close();
-    if (sprout) await stopChild(sprout.child);
+    for (const child of sprout.reverse()) await stopChild(child.child);
     await stopChild(api.child);
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }

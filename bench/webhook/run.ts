@@ -6,7 +6,7 @@
 // Scenarios: validate (Pod, 20 validate policies) and generate (Namespace, 20 generate policies).
 // Every measurement runs `--runs` times (default 3); the table shows the median and every run.
 // Usage: npm run bench:webhook [-- --runs 3 --scenarios validate,generate --phases throughput,create --seconds 10
-//        --topologies in-process,separate,separate-durable]
+//        --topologies in-process,separate,separate-durable,separate-split --warmup 50]
 // --cpu-prof-dir <dir> writes a V8 CPU profile of each webhook server process there (open it in
 // Chrome DevTools or speedscope) to see where a review's time goes.
 import type { ChildProcess } from 'node:child_process';
@@ -22,14 +22,15 @@ import { startChild } from './child.js';
 
 /**
  * Where the create-latency phase runs Sprout: in the API server's process (`sprout local`), or the
- * API server and `sprout serve` in processes of their own, with state in memory or fsync'd to disk.
+ * API server and `sprout serve` in processes of their own, with state in memory or fsync'd to disk,
+ * or with Sprout's webhook and controller components in two processes (separate-split).
  */
-type Topology = 'in-process' | 'separate' | 'separate-durable';
+type Topology = 'in-process' | 'separate' | 'separate-durable' | 'separate-split';
 
 function createOnce(topology: Topology, scenario: Scenario, webhook: boolean): Promise<CreateLatency> {
   if (topology === 'in-process')
     return webhook ? createWithWebhook(scenario, warmup, creates) : createWithoutWebhook(scenario, 50, creates);
-  return createSeparate(scenario, warmup, creates, { webhook, durable: topology === 'separate-durable' });
+  return createSeparate(scenario, warmup, creates, { webhook, durable: topology === 'separate-durable', split: topology === 'separate-split' });
 }
 
 interface AutocannonResult {
@@ -55,7 +56,7 @@ const seconds = Number(flag('seconds', '10'));
 const creates = Number(flag('creates', '500'));
 const warmup = Number(flag('warmup', '50'));
 const cpuProfDir = flag('cpu-prof-dir', '');
-const topologies = flag('topologies', 'in-process,separate,separate-durable').split(',') as Topology[];
+const topologies = flag('topologies', 'in-process,separate,separate-durable,separate-split').split(',') as Topology[];
 
 interface WebhookProcess {
   child: ChildProcess;

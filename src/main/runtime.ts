@@ -1,6 +1,8 @@
-// Sprout's server side, composed: the admission webhook (every replica), its webhook configurations,
-// and the generate controller (the leader only, when leader election is on). `sprout serve` runs it
-// against a real cluster, `sprout local` against the embedded API server.
+// Sprout's server side, composed: the admission webhook, its webhook configurations, and the generate
+// and report controllers (the leader only, when leader election is on). By default one process runs
+// all of it; `components` splits the webhook and the controller into processes of their own
+// (docs/adr/0007). `sprout serve` runs it against a real cluster, `sprout local` against the embedded
+// API server.
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { ClusterClient } from '../cluster/client.js';
@@ -15,12 +17,15 @@ import { Metrics } from '../platform/metrics.js';
 import { builtinScopeOf } from '../policy/builtin-scopes.js';
 import { AdmissionView } from '../controller/admission-view.js';
 import { AdmissionRecords } from '../controller/generate/admission-records.js';
-import { PolicyStore } from '../controller/policy-store.js';
-import { applyConfigurations, desiredConfigurations, POLICY_VALIDATING, RESOURCE_MUTATING, RESOURCE_VALIDATING } from '../webhook/configurations.js';
+import { POLICY_VALIDATING, RESOURCE_MUTATING, RESOURCE_VALIDATING } from '../webhook/configurations.js';
 import type { WebhookTarget } from '../webhook/configurations.js';
 import { admissionRoutes } from '../webhook/handlers.js';
 import { WebhookServer } from '../webhook/server.js';
+import type { RuntimeComponents } from './components.js';
+import { ALL_COMPONENTS } from './components.js';
+import { ObservedPolicyStore } from './observed-policy-store.js';
 import { configurationsTrust, TlsRotator } from './tls-rotator.js';
+import { WebhookConfigurator } from './webhook-configurator.js';
 
 export interface RuntimeOptions {
   cluster: ClusterClient;
@@ -52,27 +57,34 @@ export interface RuntimeOptions {
   tlsSecret?: { name: string; selfManaged: boolean; reloadIntervalMs?: number; checkIntervalMs?: number };
   /** Annotations put on the webhook configurations (cert-manager's inject-ca-from). */
   webhookAnnotations?: Record<string, string>;
+  /** What this process runs; default both (one process does everything). */
+  components?: RuntimeComponents;
 }
 
 export interface Runtime {
   controller: GenerateController;
   reports: ReportController;
+  /** What this process runs. */
+  components: RuntimeComponents;
   webhookPort: number;
   metrics: Metrics;
-  /** Resolves once the webhook serves and the controller has synced. */
+  /** Resolves once the webhook serves and what this process must wait for (caches, configurations) is ready. */
   ready: Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
+  const components = o.components ?? ALL_COMPONENTS;
+  if (!components.webhook && !components.controller) throw new Error('startRuntime: at least one of the webhook and controller components must run');
   const metrics = new Metrics();
   const log = o.logger;
-  // With several replicas only the leader runs the controller (and its policy informers); the others
-  // answer admission from a store of their own.
-  const admissionPolicies = o.leaderElection ? new PolicyStore() : undefined;
-  // Every replica answers admission, so every replica knows the requester's roles, namespace labels
-  // and (when it may not lead) the policies.
-  const view = new AdmissionView({ cluster: o.cluster, clock: o.clock, logger: log, policies: admissionPolicies });
+  // When the controller may not run in this process (a follower, or a webhook-only replica) admission
+  // reads the policies from a store of its own, which also drives the webhook configurations.
+  const admissionPolicies = components.webhook && (o.leaderElection === true || !components.controller) ? new ObservedPolicyStore() : undefined;
+  // Whoever answers admission knows the requester's roles, namespace labels and (see above) policies.
+  const view = components.webhook ? new AdmissionView({ cluster: o.cluster, clock: o.clock, logger: log, policies: admissionPolicies }) : undefined;
+  // Built even where it never runs: the webhook hands admissions to it, which writes the durable
+  // admission records (ADR 5) that the running controller, wherever it is, generates from.
   const controller = new GenerateController({
     records: new AdmissionRecords(o.cluster, o.namespace, log.child({ component: 'admission-records' })),
     admissionPolicies,
@@ -93,44 +105,51 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   });
   const env = { now: () => o.clock.now(), random: () => Math.random(), lookup: clusterLookup(o.cluster) };
   const tls = o.tls ?? generatedTls(o.webhook.hosts);
+  // Without leader election the controller always runs here, and readiness waits for its caches.
+  const waitsForController = components.controller && o.leaderElection !== true;
   const server = new WebhookServer({
     host: o.webhook.host,
     port: o.webhook.port,
     tls: { key: tls.keyPem, cert: tls.certPem },
-    routes: admissionRoutes({
-      generate: controller,
-      scopeOf: builtinScopeOf,
-      policies: admissionPolicies ?? controller.policies,
-      env,
-      namespaceLabels: (ns) => view.namespaceLabels(ns),
-      rolesOf: (req) => Promise.resolve(view.rolesOf(req.userInfo)),
-      access: o.cluster,
-      reports,
-    }),
+    // A controller-only process keeps the server for probes and /metrics; nothing routes admission to it.
+    routes: view
+      ? admissionRoutes({
+          generate: controller,
+          scopeOf: builtinScopeOf,
+          policies: admissionPolicies ?? controller.policies,
+          env,
+          namespaceLabels: (ns) => view.namespaceLabels(ns),
+          rolesOf: (req) => Promise.resolve(view.rolesOf(req.userInfo)),
+          access: o.cluster,
+          reports,
+        })
+      : {},
     logger: log,
     metrics,
-    // Followers serve admission (policy validation) without running the controller.
-    ready: () => view.hasSynced() && (o.leaderElection === true || controller.hasSynced()),
+    ready: () => (view === undefined || view.hasSynced()) && (!waitsForController || controller.hasSynced()),
     failurePolicy: (path) => (path === '/policy-validate' ? 'Fail' : 'Ignore'),
   });
   const { port } = await server.listen();
-  let target: WebhookTarget = {
-    endpoint: o.webhook.endpoint(port),
-    caPem: tls.caPem,
-    namespace: o.namespace,
-    annotations: o.webhookAnnotations,
-  };
-  let configuring = Promise.resolve();
-  const configure = (): void => {
-    configuring = configuring
-      .then(async () => {
-        const desired = await desiredConfigurations(controller.policies.all(), o.cluster, target);
-        await applyConfigurations(o.cluster, desired);
+  // Only webhook replicas own the configurations: they point at the webhook's Service and carry its CA.
+  const configurator = components.webhook
+    ? new WebhookConfigurator({
+        cluster: o.cluster,
+        logger: log,
+        policies: () => (admissionPolicies ?? controller.policies).all(),
+        target: { endpoint: o.webhook.endpoint(port), caPem: tls.caPem, namespace: o.namespace, annotations: o.webhookAnnotations },
       })
-      .catch((e: unknown) => log.error({ err: e }, 'could not update webhook configurations'));
-  };
-  controller.onPolicyChange(configure);
-  configure();
+    : undefined;
+  // From the admission store once its first list is complete (a partial list would drop rules that
+  // other replicas already published); otherwise from the controller, which runs here.
+  let policiesLoaded = false;
+  if (configurator && admissionPolicies) {
+    admissionPolicies.onChange(() => {
+      if (policiesLoaded) configurator.request();
+    });
+  } else if (configurator) {
+    controller.onPolicyChange(() => configurator.request());
+    configurator.request();
+  }
 
   let leading = false;
   const rotator = o.tlsSecret
@@ -145,7 +164,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         initial: tls,
         reloadIntervalMs: o.tlsSecret.reloadIntervalMs,
         checkIntervalMs: o.tlsSecret.checkIntervalMs,
-        isRenewer: () => !o.leaderElection || leading,
+        // Renewal belongs to the controller's leader; webhook-only replicas just reload.
+        isRenewer: () => components.controller && (o.leaderElection !== true || leading),
         caTrusted: (caPem) =>
           configurationsTrust(o.cluster, [
             { kind: 'ValidatingWebhookConfiguration', name: RESOURCE_VALIDATING },
@@ -154,10 +174,10 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
           ], caPem),
         apply: async (bundle) => {
           // Trust first, then serve: the API server must accept the new certificate before it is shown.
-          if (bundle.caPem !== target.caPem) {
-            target = { ...target, caPem: bundle.caPem };
-            configure();
-            await configuring;
+          if (configurator && bundle.caPem !== configurator.target.caPem) {
+            configurator.setTarget({ ...configurator.target, caPem: bundle.caPem });
+            configurator.request();
+            await configurator.settled();
           }
           server.setTls({ key: bundle.keyPem, cert: bundle.certPem });
         },
@@ -167,33 +187,43 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const abort = new AbortController();
   // Every informer and worker listens on this one signal.
   setMaxListeners(0, abort.signal);
-  const running = o.leaderElection
-    ? new LeaderElector({
-        client: o.cluster,
-        namespace: o.namespace,
-        name: 'sprout-controller',
-        identity: o.identity ?? `${hostname()}-${process.pid}`,
-        clock: o.clock,
-        logger: log,
-        ...(o.lease ? { leaseDurationMs: o.lease.durationMs, renewDeadlineMs: o.lease.renewDeadlineMs, retryPeriodMs: o.lease.retryPeriodMs } : {}),
-      }).run(abort.signal, {
-        onStartedLeading: async (signal) => {
-          leading = true;
-          signal.addEventListener('abort', () => (leading = false), { once: true });
-          await Promise.all([controller.run(signal), reports.run(signal)]);
-        },
-      })
-    : Promise.all([controller.run(abort.signal), reports.run(abort.signal)]);
+  const running = !components.controller
+    ? Promise.resolve()
+    : o.leaderElection
+      ? new LeaderElector({
+          client: o.cluster,
+          namespace: o.namespace,
+          name: 'sprout-controller',
+          identity: o.identity ?? `${hostname()}-${process.pid}`,
+          clock: o.clock,
+          logger: log,
+          ...(o.lease ? { leaseDurationMs: o.lease.durationMs, renewDeadlineMs: o.lease.renewDeadlineMs, retryPeriodMs: o.lease.retryPeriodMs } : {}),
+        }).run(abort.signal, {
+          onStartedLeading: async (signal) => {
+            leading = true;
+            signal.addEventListener('abort', () => (leading = false), { once: true });
+            await Promise.all([controller.run(signal), reports.run(signal)]);
+          },
+        })
+      : Promise.all([controller.run(abort.signal), reports.run(abort.signal)]);
   const rotating = rotator?.run(abort.signal);
-  const viewWatch = view.run(abort.signal);
+  const viewWatch = view?.run(abort.signal);
+  const until = async (done: () => boolean): Promise<void> => {
+    while (!done() && !abort.signal.aborted) await o.clock.sleep(20, abort.signal);
+  };
   const ready = (async () => {
-    while ((!view.hasSynced() || (!o.leaderElection && !controller.hasSynced())) && !abort.signal.aborted)
-      await o.clock.sleep(20, abort.signal);
-    await configuring;
+    await until(() => view === undefined || view.hasSynced());
+    if (configurator && admissionPolicies && !abort.signal.aborted) {
+      policiesLoaded = true;
+      configurator.request();
+    }
+    await until(() => !waitsForController || controller.hasSynced());
+    await configurator?.settled();
   })();
   return {
     controller,
     reports,
+    components,
     webhookPort: port,
     metrics,
     ready,

@@ -25,7 +25,7 @@ function grants(roles: KubeObject[], group: string, resource: string, verb: stri
 for (const c of cases) {
   describe(`RBAC rendered with ci/${c.file}`, () => {
     const roles = [...ofKind(c.objects, 'ClusterRole'), ...ofKind(c.objects, 'Role')];
-    const sa = one(c.objects, 'Deployment');
+    const sa = one(c.objects, 'Deployment', 'sprout');
     const saName = get<string>(sa, 'spec', 'template', 'spec', 'serviceAccountName');
     const bound = (o: KubeObject): boolean => get<{ name: string }[]>(o, 'subjects').some((s) => s.name === saName);
     const sproutRoles = [...ofKind(c.objects, 'ClusterRoleBinding'), ...ofKind(c.objects, 'RoleBinding')]
@@ -38,6 +38,10 @@ for (const c of cases) {
         for (const verb of r.verbs) assert.ok(ALLOWED_VERBS.has(verb), `verb ${verb}`);
         assert.ok(!r.resources.some((x) => x === 'clusterroles' || x === 'clusterrolebindings'), JSON.stringify(r));
       }
+    });
+
+    it('runs every Deployment (webhook and, when separate, controller) as the one ServiceAccount', () => {
+      for (const d of ofKind(c.objects, 'Deployment')) assert.equal(get(d, 'spec', 'template', 'spec', 'serviceAccountName'), saName, d.metadata.name);
     });
 
     it('binds only roles that are rendered, to the ServiceAccount that is rendered', () => {

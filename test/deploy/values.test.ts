@@ -24,8 +24,8 @@ describe('values.schema.json', () => {
     assert.deepEqual(Object.keys(defaultValues()).sort(), props.sort());
   });
 
-  it('has the four ci values files', () => {
-    assert.deepEqual(ciValueFiles(), ['cert-manager-values.yaml', 'default-values.yaml', 'ha-values.yaml', 'user-cert-values.yaml']);
+  it('has the five ci values files', () => {
+    assert.deepEqual(ciValueFiles(), ['cert-manager-values.yaml', 'default-values.yaml', 'ha-values.yaml', 'split-values.yaml', 'user-cert-values.yaml']);
   });
 
   for (const file of ciValueFiles()) {
@@ -45,6 +45,10 @@ describe('values.schema.json', () => {
     ['a bad duration', { controller: { resyncPeriod: '10 minutes' } }, /\.controller\.resyncPeriod: must match/],
     ['an existing service account without a name', { serviceAccount: { create: false } }, /\.serviceAccount\.name: must be at least 1/],
     ['a string pull policy typo', { image: { pullPolicy: 'always' } }, /\.image\.pullPolicy: must be one of/],
+    ['a string for controller.separate', { controller: { separate: 'true' } }, /\.controller\.separate: must be of type boolean/],
+    ['zero controller replicas', { controller: { replicaCount: 0 } }, /\.controller\.replicaCount: must be >= 1/],
+    ['a misspelt controller resource', { controller: { resources: { request: { cpu: '1' } } } }, /\.controller\.resources\.request: not allowed/],
+    ['a controller PDB without minAvailable', { controller: { podDisruptionBudget: { enabled: true, minAvailable: null } } }, /\.controller\.podDisruptionBudget.*minAvailable/],
   ];
   for (const [name, overrides, pattern] of rejected) {
     it(`rejects ${name}`, () => {

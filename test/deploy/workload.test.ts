@@ -1,7 +1,9 @@
-// The rendered Deployment, Service, PodDisruptionBudget, certificates and monitoring objects, for
-// every ci values file: structure, lock-down, and the wiring between them (ports, labels, TLS).
+// The rendered Deployments, Services, PodDisruptionBudgets, certificates and monitoring objects, for
+// every ci values file: structure, lock-down, and the wiring between them (ports, labels, TLS). The
+// split into a webhook and a controller Deployment has its own checks in components.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { KubeObject } from '../../src/api/kube.js';
 import { renderChart } from './chart.js';
 import { at, cases, containerOf, flag, get, one, ofKind } from './manifest-helpers.js';
 
@@ -12,9 +14,13 @@ const CLUSTER_SCOPED = new Set(['ClusterRole', 'ClusterRoleBinding']);
 for (const c of cases) {
   describe(`chart rendered with ci/${c.file}`, () => {
     const v = c.values as Record<string, Record<string, unknown>>;
-    const deploy = one(c.objects, 'Deployment');
+    // The main Deployment (webhook, and controller unless controller.separate); the other, if any, is the controller.
+    const deploy = one(c.objects, 'Deployment', 'sprout');
     const sprout = containerOf(deploy, 'sprout');
     const args = sprout.args ?? [];
+    const deployments = ofKind(c.objects, 'Deployment');
+    const separate = get(v, 'controller', 'separate') === true;
+    const resourcesOf = (d: KubeObject): unknown => (d === deploy ? v.resources : get(v, 'controller', 'resources'));
 
     it('gives every object apiVersion, kind and a valid name, unique per kind and namespace', () => {
       const seen = new Set<string>();
@@ -50,52 +56,65 @@ for (const c of cases) {
       for (const a of args.slice(1)) assert.match(a, /^--[a-z-]+=\S+$/, a);
       assert.equal(flag(args, 'webhook-port'), String(get(v, 'webhook', 'port')));
       assert.equal(flag(args, 'namespace'), 'sprout');
-      assert.equal(flag(args, 'service-name'), one(c.objects, 'Service').metadata.name);
+      assert.equal(flag(args, 'service-name'), one(c.objects, 'Service', 'sprout').metadata.name);
       assert.equal(flag(args, 'tls-mode'), get(v, 'tls', 'mode'));
       assert.equal(flag(args, 'leader-elect'), String(get(v, 'controller', 'leaderElect')));
       assert.equal(flag(args, 'log-level'), v.logLevel);
       for (const extra of get<string[]>(v, 'extraArgs')) assert.ok(args.includes(extra), extra);
     });
 
-    it('locks the pod down', () => {
-      const pod = get<Record<string, unknown>>(deploy, 'spec', 'template', 'spec');
-      assert.equal(at(pod, 'securityContext', 'runAsNonRoot'), true);
-      assert.equal(at(pod, 'securityContext', 'seccompProfile', 'type'), 'RuntimeDefault');
-      const sc = sprout.securityContext ?? {};
-      assert.equal(sc.runAsNonRoot, true);
-      assert.ok(typeof sc.runAsUser === 'number' && sc.runAsUser > 0, 'numeric non-root user');
-      assert.equal(sc.readOnlyRootFilesystem, true);
-      assert.equal(sc.allowPrivilegeEscalation, false);
-      assert.equal(sc.privileged, false);
-      assert.deepEqual(at(sc, 'capabilities', 'drop'), ['ALL']);
-      assert.equal(at(sc, 'capabilities', 'add'), undefined);
-      assert.equal(at(sc, 'seccompProfile', 'type'), 'RuntimeDefault');
-      assert.deepEqual(sprout.volumeMounts, [{ name: 'tmp', mountPath: '/tmp' }]);
-      assert.ok(at(pod, 'volumes', 0, 'emptyDir') !== undefined, '/tmp is an emptyDir');
-      assert.equal(at(pod, 'hostNetwork'), undefined);
-      assert.deepEqual(at(sprout, 'resources'), v.resources);
+    it('renders the controller Deployment exactly when controller.separate is set', () => {
+      assert.deepEqual(deployments.map((d) => d.metadata.name).sort(), separate ? ['sprout', 'sprout-controller'] : ['sprout']);
     });
 
-    it('prefers spreading replicas over nodes', () => {
-      const term = at(deploy, 'spec', 'template', 'spec', 'affinity', 'podAntiAffinity', 'preferredDuringSchedulingIgnoredDuringExecution', 0, 'podAffinityTerm');
-      assert.equal(at(term, 'topologyKey'), 'kubernetes.io/hostname');
-      assert.deepEqual(at(term, 'labelSelector', 'matchLabels'), get(deploy, 'spec', 'selector', 'matchLabels'));
+    it('locks every pod down', () => {
+      for (const d of deployments) {
+        const name = d.metadata.name;
+        const pod = get<Record<string, unknown>>(d, 'spec', 'template', 'spec');
+        const container = containerOf(d, 'sprout');
+        assert.equal(at(pod, 'securityContext', 'runAsNonRoot'), true, name);
+        assert.equal(at(pod, 'securityContext', 'seccompProfile', 'type'), 'RuntimeDefault', name);
+        const sc = container.securityContext ?? {};
+        assert.equal(sc.runAsNonRoot, true, name);
+        assert.ok(typeof sc.runAsUser === 'number' && sc.runAsUser > 0, `${name}: numeric non-root user`);
+        assert.equal(sc.readOnlyRootFilesystem, true, name);
+        assert.equal(sc.allowPrivilegeEscalation, false, name);
+        assert.equal(sc.privileged, false, name);
+        assert.deepEqual(at(sc, 'capabilities', 'drop'), ['ALL'], name);
+        assert.equal(at(sc, 'capabilities', 'add'), undefined, name);
+        assert.equal(at(sc, 'seccompProfile', 'type'), 'RuntimeDefault', name);
+        assert.deepEqual(container.volumeMounts, [{ name: 'tmp', mountPath: '/tmp' }], name);
+        assert.ok(at(pod, 'volumes', 0, 'emptyDir') !== undefined, `${name}: /tmp is an emptyDir`);
+        assert.equal(at(pod, 'hostNetwork'), undefined, name);
+        assert.deepEqual(at(container, 'resources'), resourcesOf(d), name);
+      }
     });
 
-    it('probes /healthz and /readyz over HTTPS on the webhook port', () => {
-      const port = sprout.ports?.find((p) => p.name === 'https');
-      assert.equal(port?.containerPort, get(v, 'webhook', 'port'));
-      const probes = { startupProbe: '/healthz', livenessProbe: '/healthz', readinessProbe: '/readyz' } as const;
-      for (const [probe, path] of Object.entries(probes)) {
-        const http = sprout[probe as keyof typeof probes]?.httpGet;
-        assert.equal(http?.path, path, probe);
-        assert.equal(http?.scheme, 'HTTPS', probe);
-        assert.ok(http?.port === 'https' || http?.port === port?.containerPort, `${probe} uses the webhook port`);
+    it('prefers spreading each Deployment\'s replicas over nodes', () => {
+      for (const d of deployments) {
+        const term = at(d, 'spec', 'template', 'spec', 'affinity', 'podAntiAffinity', 'preferredDuringSchedulingIgnoredDuringExecution', 0, 'podAffinityTerm');
+        assert.equal(at(term, 'topologyKey'), 'kubernetes.io/hostname', d.metadata.name);
+        assert.deepEqual(at(term, 'labelSelector', 'matchLabels'), get(d, 'spec', 'selector', 'matchLabels'), d.metadata.name);
+      }
+    });
+
+    it('probes /healthz and /readyz over HTTPS on the webhook port, in every Deployment', () => {
+      for (const d of deployments) {
+        const container = containerOf(d, 'sprout');
+        const port = container.ports?.find((p) => p.name === 'https');
+        assert.equal(port?.containerPort, get(v, 'webhook', 'port'), d.metadata.name);
+        const probes = { startupProbe: '/healthz', livenessProbe: '/healthz', readinessProbe: '/readyz' } as const;
+        for (const [probe, path] of Object.entries(probes)) {
+          const http = container[probe as keyof typeof probes]?.httpGet;
+          assert.equal(http?.path, path, `${d.metadata.name} ${probe}`);
+          assert.equal(http?.scheme, 'HTTPS', `${d.metadata.name} ${probe}`);
+          assert.ok(http?.port === 'https' || http?.port === port?.containerPort, `${d.metadata.name} ${probe} uses the webhook port`);
+        }
       }
     });
 
     it('routes the Service to the webhook port of these pods', () => {
-      const svc = one(c.objects, 'Service');
+      const svc = one(c.objects, 'Service', 'sprout');
       const ports = get<{ port: number; targetPort: string | number }[]>(svc, 'spec', 'ports');
       assert.equal(ports.length, 1);
       assert.equal(ports[0]?.port, get(v, 'service', 'port'));
@@ -107,13 +126,17 @@ for (const c of cases) {
       assert.deepEqual(get(deploy, 'spec', 'selector', 'matchLabels'), get(svc, 'spec', 'selector'));
     });
 
-    it('has a PodDisruptionBudget exactly when there is more than one replica', () => {
+    it('has a PodDisruptionBudget for each Deployment with more than one replica', () => {
       const pdbs = ofKind(c.objects, 'PodDisruptionBudget');
-      assert.equal(pdbs.length, (v.replicaCount as unknown as number) > 1 ? 1 : 0);
+      const settingsOf = (d: KubeObject): unknown => (d === deploy ? get(v, 'podDisruptionBudget') : get(v, 'controller', 'podDisruptionBudget'));
+      const budgeted = deployments.filter((d) => get<number>(d, 'spec', 'replicas') > 1 && at(settingsOf(d), 'enabled') === true);
+      assert.deepEqual(pdbs.map((p) => p.metadata.name).sort(), budgeted.map((d) => d.metadata.name).sort());
       for (const pdb of pdbs) {
-        assert.equal(get(pdb, 'spec', 'minAvailable'), get(v, 'podDisruptionBudget', 'minAvailable'));
-        assert.ok((get<number>(pdb, 'spec', 'minAvailable')) < (v.replicaCount as unknown as number), 'a drain can always evict one pod');
-        assert.deepEqual(get(pdb, 'spec', 'selector', 'matchLabels'), get(deploy, 'spec', 'selector', 'matchLabels'));
+        const d = one(deployments, 'Deployment', pdb.metadata.name);
+        const settings = settingsOf(d);
+        assert.equal(get(pdb, 'spec', 'minAvailable'), at(settings, 'minAvailable'), d.metadata.name);
+        assert.ok(get<number>(pdb, 'spec', 'minAvailable') < get<number>(d, 'spec', 'replicas'), `${d.metadata.name}: a drain can always evict one pod`);
+        assert.deepEqual(get(pdb, 'spec', 'selector', 'matchLabels'), get(d, 'spec', 'selector', 'matchLabels'));
       }
     });
 

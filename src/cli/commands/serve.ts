@@ -1,13 +1,16 @@
 // `sprout serve`: the webhook and the generate controller against a real cluster (in-cluster
-// credentials by default). Flags fall back to SPROUT_* environment variables.
+// credentials by default), together or, with --components, as separate Deployments (docs/adr/0007).
+// Flags fall back to SPROUT_* environment variables.
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { ClusterClient } from '../../cluster/client.js';
 import { KubeClient } from '../../cluster/kube/index.js';
 import { parseDuration } from '../../engine/units/duration.js';
 import { untilTerminated } from '../../main/local.js';
+import type { RuntimeComponents } from '../../main/components.js';
+import { componentsList, DEFAULT_COMPONENTS_LIST, parseComponents } from '../../main/components.js';
 import { startRuntime } from '../../main/runtime.js';
-import { ensureTlsSecret, readTlsSecret } from '../../main/tls-secret.js';
+import { startupTls } from '../../main/startup-tls.js';
 import { systemClock } from '../../platform/clock.js';
 import { createLogger } from '../../platform/logger.js';
 import type { CliIo } from '../io.js';
@@ -31,13 +34,14 @@ interface ServeFlags {
   tlsMode: 'self-managed' | 'cert-manager' | 'secret';
   tlsSecretName?: string;
   injectCaFrom?: string;
+  components: string;
 }
 
 export interface ServeDeps {
   untilStopped: () => Promise<unknown>;
   /** Tests hand in a client for the embedded server. */
   client?: (flags: ServeFlags) => ClusterClient;
-  onStarted?: (info: { webhookPort: number }) => void;
+  onStarted?: (info: { webhookPort: number; components: RuntimeComponents }) => void;
 }
 
 export function registerServe(program: Command, io: CliIo, exit: ExitSink, deps: ServeDeps = { untilStopped: untilTerminated }): void {
@@ -66,6 +70,14 @@ export function registerServe(program: Command, io: CliIo, exit: ExitSink, deps:
     .addOption(opt('--tls-mode <mode>', 'self-managed, cert-manager or secret', 'SPROUT_TLS_MODE', 'self-managed').choices(['self-managed', 'cert-manager', 'secret']))
     .addOption(opt('--tls-secret-name <name>', 'Secret with tls.key, tls.crt and ca.crt', 'SPROUT_TLS_SECRET_NAME'))
     .addOption(opt('--inject-ca-from <ns/name>', "cert-manager Certificate whose CA is injected into the webhooks", 'SPROUT_INJECT_CA_FROM'))
+    .addOption(
+      opt(
+        '--components <list>',
+        'what this process runs: webhook (admission, webhook configurations), controller (leader election, generate, reports, certificate renewal), or both',
+        'SPROUT_COMPONENTS',
+        DEFAULT_COMPONENTS_LIST,
+      ),
+    )
     .action(async (flags: ServeFlags) => {
       exit(await serveCommand(flags, io, deps));
     });
@@ -87,6 +99,9 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, deps: ServeDeps
     throw new UsageError(`--resync-period: "${flags.resyncPeriod}" is not a duration like 30m or 1h`);
   }
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(flags.logLevel)) throw new UsageError(`--log-level: "${flags.logLevel}" is not one of fatal, error, warn, info, debug`);
+  const parsed = parseComponents(flags.components);
+  if ('error' in parsed) throw new UsageError(`--components: ${parsed.error}`);
+  const { components } = parsed;
   const options = { qps: positiveInt('qps', flags.qps), burst: positiveInt('burst', flags.burst) };
   const client = deps.client
     ? deps.client(flags)
@@ -97,10 +112,8 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, deps: ServeDeps
   const service = `${flags.serviceName}.${flags.namespace}.svc`;
   const hosts = [service, `${service}.cluster.local`, flags.serviceName, 'localhost', '127.0.0.1'];
   const secretName = flags.tlsSecretName ?? `${flags.serviceName}-tls`;
-  const tls =
-    flags.tlsMode === 'self-managed'
-      ? await ensureTlsSecret(client, flags.namespace, secretName, hosts, Date.now())
-      : await readTlsSecret(client, flags.namespace, secretName);
+  // Only a process running the controller renews a due certificate; a webhook-only one reloads it.
+  const tls = await startupTls({ cluster: client, namespace: flags.namespace, name: secretName, mode: flags.tlsMode, hosts, now: Date.now(), renews: components.controller });
   const webhookUrl = flags.webhookUrl;
   const runtime = await startRuntime({
     cluster: client,
@@ -120,10 +133,13 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, deps: ServeDeps
     workers: positiveInt('workers', flags.workers),
     resyncPeriodMs,
     leaderElection: flags.leaderElect,
+    components,
   });
-  deps.onStarted?.({ webhookPort: runtime.webhookPort });
-  log.info({ port: runtime.webhookPort, namespace: flags.namespace, leaderElection: flags.leaderElect }, 'sprout serving');
-  io.err(`sprout serve: webhook on ${flags.webhookHost}:${runtime.webhookPort}, namespace ${flags.namespace}\n`);
+  deps.onStarted?.({ webhookPort: runtime.webhookPort, components });
+  log.info({ port: runtime.webhookPort, namespace: flags.namespace, leaderElection: flags.leaderElect, components: componentsList(components) }, 'sprout serving');
+  // The first part of this line is what scripts wait for (test/e2e, bench/webhook): keep it stable.
+  const split = components.webhook && components.controller ? '' : `, components ${componentsList(components)}`;
+  io.err(`sprout serve: webhook on ${flags.webhookHost}:${runtime.webhookPort}, namespace ${flags.namespace}${split}\n`);
   await deps.untilStopped();
   log.info('shutting down: draining the webhook, releasing the lease');
   await runtime.stop();

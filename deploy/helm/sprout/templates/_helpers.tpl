@@ -70,3 +70,100 @@ app.kubernetes.io/part-of: sprout
 {{- define "sprout.webhookConfigurations.mutating" -}}
 - sprout-resource-mutating-webhook-cfg
 {{- end }}
+
+{{/*
+The split into a webhook and a controller Deployment (controller.separate, docs/adr/0007). The main
+Deployment keeps its name and selector (selectors are immutable); only its pods' component label says
+what they run. Controller pods carry a name label of their own, so neither the main Deployment's
+selector nor the Service's ever matches them.
+*/}}
+{{- define "sprout.component" -}}
+{{- if .Values.controller.separate }}webhook{{ else }}webhook-controller{{ end }}
+{{- end }}
+
+{{- /* The base is cut first, so a long name keeps its "-controller" and never equals the main one. */}}
+{{- define "sprout.controller.fullname" -}}
+{{- printf "%s-controller" (include "sprout.fullname" . | trunc 52 | trimSuffix "-") }}
+{{- end }}
+
+{{- define "sprout.controller.selectorLabels" -}}
+app.kubernetes.io/name: {{ printf "%s-controller" (include "sprout.name" . | trunc 52 | trimSuffix "-") }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: controller
+{{- end }}
+
+{{/* The `sprout serve` flags both Deployments share. */}}
+{{- define "sprout.serveArgs" -}}
+- --namespace={{ .Release.Namespace }}
+- --webhook-port={{ .Values.webhook.port }}
+- --service-name={{ include "sprout.serviceName" . }}
+- --leader-elect={{ .Values.controller.leaderElect }}
+- --workers={{ .Values.controller.workers }}
+- --resync-period={{ .Values.controller.resyncPeriod }}
+- --log-level={{ .Values.logLevel }}
+- --tls-mode={{ .Values.tls.mode }}
+- --tls-secret-name={{ include "sprout.tlsSecretName" . }}
+{{- end }}
+
+{{- define "sprout.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 10001
+runAsGroup: 10001
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{- define "sprout.containerSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 10001
+runAsGroup: 10001
+privileged: false
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{- define "sprout.env" -}}
+- name: POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: POD_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+{{- with .Values.extraEnv }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* /healthz and /readyz over HTTPS on the webhook port; every component serves them. */}}
+{{- define "sprout.probes" -}}
+startupProbe:
+  httpGet:
+    path: /healthz
+    port: https
+    scheme: HTTPS
+  periodSeconds: 2
+  failureThreshold: 30
+livenessProbe:
+  httpGet:
+    path: /healthz
+    port: https
+    scheme: HTTPS
+  periodSeconds: 10
+  timeoutSeconds: 3
+  failureThreshold: 3
+readinessProbe:
+  httpGet:
+    path: /readyz
+    port: https
+    scheme: HTTPS
+  periodSeconds: 5
+  timeoutSeconds: 3
+  failureThreshold: 3
+{{- end }}
