@@ -270,7 +270,9 @@ export class ReportController {
     const key = resourceKey(subject);
     const ns = obj.kind === 'Namespace' ? undefined : obj.metadata.namespace;
     const labels = ns ? this.namespaceLabels(ns) : undefined;
-    const req = { operation: '' as const, object: obj, ...(labels ? { namespaceLabels: labels } : {}) };
+    // Kyverno's scanner evaluates an existing resource as if it were being created: `request.operation`
+    // is CREATE, and rules that match `operations: [CREATE]` apply.
+    const req = { operation: 'CREATE' as const, object: obj, ...(labels ? { namespaceLabels: labels } : {}) };
     const applied = new Set<string>();
     let changed = false;
     for (const policy of this.o.policies.candidates(gvkOf(obj)).filter(scansInBackground)) {

@@ -171,6 +171,34 @@ test('background scan writes one report per resource, named by uid, with scope a
   }
 });
 
+test('the background scan evaluates as a CREATE, as Kyverno\'s scanner does', async () => {
+  const s = setup();
+  s.start();
+  try {
+    await s.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-c' } });
+    const cm = await s.cluster.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'team-c' } });
+    s.setPolicies(
+      yaml(`apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: on-create}
+spec:
+  validationFailureAction: Audit
+  rules:
+  - name: create-only
+    match: {any: [{resources: {kinds: [ConfigMap], operations: [CREATE]}}]}
+    validate:
+      message: "operation {{ request.operation }}"
+      deny: {conditions: {any: [{key: "{{ request.operation }}", operator: Equals, value: CREATE}]}}
+`),
+    );
+    const report = await eventually(reportOf(s.cluster, cm), (r) => r.results?.length === 1, 'report of cm');
+    assert.equal(report.results?.[0]?.result, 'fail');
+    assert.equal(report.results?.[0]?.message, 'operation CREATE');
+  } finally {
+    await s.stop();
+  }
+});
+
 test('one resource changing rewrites only its own report', async () => {
   const s = setup();
   s.start();
