@@ -4,7 +4,9 @@ import type { AdmissionRequest } from '../api/admission.js';
 import type { KubeObject } from '../api/kube.js';
 import { kyvernoFunctions } from './jmespath/kyverno/index.js';
 import type { PolicyRequest } from './request.js';
-import { requestContext } from './request.js';
+import { copyRequestRoot, requestContext, sharedRequestContext } from './request.js';
+import { requestRuleContext } from './rule-context.js';
+import { testEnv } from './test-support.js';
 import { EvalContext } from './variables/context.js';
 
 const pod: KubeObject = {
@@ -65,4 +67,33 @@ test('writes through the context never reach the admission request', () => {
   assert.equal(ctx.query('request.object.metadata.labels.app'), 'changed');
   assert.deepEqual(req.admission, before);
   assert.equal(req.object?.metadata.labels?.['app'], 'web');
+});
+
+test('copyRequestRoot copies a request root as a key-by-key copy would, for every request shape', () => {
+  const shapes: PolicyRequest[] = [
+    admissionRequest(),
+    { operation: 'CREATE', object: pod },
+    { operation: 'DELETE', oldObject: pod },
+    { operation: '', object: pod, user: { userInfo: { username: 'system:serviceaccount:a:b' }, roles: [], clusterRoles: [] } },
+  ];
+  for (const req of shapes) {
+    const root = requestContext(req);
+    const copy = copyRequestRoot(root);
+    assert.notEqual(copy, root);
+    assert.deepEqual(Object.entries(copy), Object.entries(root));
+    for (const key of Object.keys(root)) assert.equal(copy[key], root[key]);
+  }
+});
+
+test('a rule context copies the shared root on its first write, and the shared root stays as it was', () => {
+  const req = admissionRequest();
+  const shared = sharedRequestContext(req);
+  const keys = Object.keys(shared);
+  const ctx = requestRuleContext({ name: 'r', match: {} }, req, testEnv, undefined, undefined, false);
+  ctx.setName('team', 'blue');
+  ctx.setNames('element', 'dev', 'elementIndex', 0);
+  assert.deepEqual(Object.keys(ctx.data), [...keys, 'team', 'element', 'elementIndex']);
+  assert.deepEqual(Object.keys(shared), keys);
+  assert.equal(ctx.data['request'], shared['request']);
+  assert.equal(sharedRequestContext(req), shared);
 });

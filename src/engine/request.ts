@@ -102,6 +102,15 @@ export function requestContext(req: PolicyRequest): JsonObject {
   };
 }
 
+/** A shallow copy of a root made by requestContext(): its three keys, in order, as one literal. */
+export function copyRequestRoot(root: JsonObject): JsonObject {
+  return {
+    request: root['request'] as JsonValue,
+    serviceAccountName: root['serviceAccountName'] as JsonValue,
+    serviceAccountNamespace: root['serviceAccountNamespace'] as JsonValue,
+  };
+}
+
 /**
  * A new top level over the admission request's values (undefined fields left out, as JSON drops them).
  * The values are shared, not copied: nothing writes into the context's values (EvalContext copies the

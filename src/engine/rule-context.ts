@@ -12,7 +12,7 @@ import { kyvernoFunctions } from './jmespath/kyverno/index.js';
 import type { MatchMemo } from './match/index.js';
 import { matchesRule, memoAnswer, UNKNOWN } from './match/index.js';
 import type { PolicyRequest } from './request.js';
-import { sharedRequestContext } from './request.js';
+import { copyRequestRoot, sharedRequestContext } from './request.js';
 import type { ContextValues } from './values.js';
 import { EvalContext } from './variables/context.js';
 import { imagesOf, ruleMayReadImages } from './images.js';
@@ -101,7 +101,7 @@ export function requestRuleContext(
   /** ruleMayReadImages(rule), when the caller has it at hand. */
   readsImages: boolean = ruleMayReadImages(rule),
 ): EvalContext {
-  const ctx = new EvalContext(sharedRequestContext(req), env, kyvernoFunctions);
+  const ctx = new EvalContext(sharedRequestContext(req), env, kyvernoFunctions, copyRequestRoot);
   if (readsImages) {
     const images = imagesOf(req.object ?? req.oldObject);
     if (images !== undefined) ctx.set('images', images);

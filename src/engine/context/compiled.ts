@@ -122,8 +122,16 @@ function loadVariable(e: CompiledVariable, ctx: EvalContext, operation: string):
 
 // Read-only substitution options, one per operation.
 const byOperation = new Map<string, { readonly operation: string }>();
+let lastOperationOptions: { readonly operation: string } = Object.freeze({ operation: 'CREATE' });
 
 function operationOptions(operation: string): { readonly operation: string } {
+  // Every entry of a request has the same operation: the last options first, then the map.
+  if (lastOperationOptions.operation === operation) return lastOperationOptions;
+  lastOperationOptions = optionsFor(operation);
+  return lastOperationOptions;
+}
+
+function optionsFor(operation: string): { readonly operation: string } {
   let o = byOperation.get(operation);
   if (o === undefined) {
     o = Object.freeze({ operation });

@@ -11,6 +11,7 @@ import type { RuleValues } from '../values.js';
 import type { EvalContext } from '../variables/context.js';
 import type { RenderOptions } from '../variables/doc-template.js';
 import type { CompiledForeach, CompiledGenerateRule } from './compiled-rule.js';
+import type { ManagementLabels } from './labels.js';
 import { managementLabels } from './labels.js';
 import { patternTarget } from './pattern-target.js';
 import type { GeneratePlan, GenerateTarget } from './plan.js';
@@ -25,6 +26,17 @@ export interface BuildPlanInput {
   values?: RuleValues;
 }
 
+/** A plan being built: its labels are managementLabels()'s, which targets merge by name. */
+interface PlanInProgress extends GeneratePlan {
+  labels: ManagementLabels;
+}
+
+// Most plans never report an error, and a plan that gets no target is rare: they start with these
+// shared empty arrays, which addError() and addTarget() replace (frozen, so a writer that bypasses them
+// gets a TypeError instead of writing into every plan).
+const NO_TARGETS = Object.freeze([]) as readonly GenerateTarget[] as GenerateTarget[];
+const NO_ERRORS = Object.freeze([]) as readonly string[] as string[];
+
 /** For rules with `compiled.sync`: no context entry needs a lookup. */
 export function buildPlanSync(input: BuildPlanInput): GeneratePlan {
   const plan = emptyPlan(input);
@@ -35,7 +47,7 @@ export function buildPlanSync(input: BuildPlanInput): GeneratePlan {
 }
 
 /** One foreach declaration of a sync rule: every element's context, preconditions and target. */
-function planForeachSync(plan: GeneratePlan, fe: CompiledForeach, i: number, input: BuildPlanInput): void {
+function planForeachSync(plan: PlanInProgress, fe: CompiledForeach, i: number, input: BuildPlanInput): void {
   const elements = listElements(plan, fe, i, input);
   if (elements === undefined) return;
   const { ctx } = input;
@@ -49,7 +61,7 @@ function planForeachSync(plan: GeneratePlan, fe: CompiledForeach, i: number, inp
         fe.context.load(ctx, input.operation);
         planElement(plan, fe, input);
       } catch (e) {
-        plan.errors.push(`foreach[${i}] element ${j}: ${message(e)}`);
+        addError(plan, `foreach[${i}] element ${j}: ${message(e)}`);
       }
     }
   } finally {
@@ -73,7 +85,7 @@ export async function buildPlan(input: BuildPlanInput): Promise<GeneratePlan> {
             await loadContext(fe.source.context, ctx, input.env, { operation: input.operation });
             planElement(plan, fe, input);
           } catch (e) {
-            plan.errors.push(`foreach[${i}] element ${j}: ${message(e)}`);
+            addError(plan, `foreach[${i}] element ${j}: ${message(e)}`);
           }
         }
       } finally {
@@ -86,10 +98,9 @@ export async function buildPlan(input: BuildPlanInput): Promise<GeneratePlan> {
   return plan;
 }
 
-function emptyPlan(input: BuildPlanInput): GeneratePlan {
-  const { policy, trigger } = input;
-  const { rule } = input.compiled;
-  const gen = rule.generate ?? {};
+function emptyPlan(input: BuildPlanInput): PlanInProgress {
+  const { policy, trigger, compiled } = input;
+  const { rule } = compiled;
   const policyNamespace = policy.kind === 'Policy' ? (policy.metadata.namespace ?? 'default') : '';
   return {
     policy: policy.kind === 'Policy' ? `${policyNamespace}/${policy.metadata.name}` : policy.metadata.name,
@@ -97,32 +108,37 @@ function emptyPlan(input: BuildPlanInput): GeneratePlan {
     policyNamespace,
     rule: rule.name,
     trigger,
-    synchronize: gen.synchronize === true,
-    orphanDownstreamOnPolicyDelete: gen.orphanDownstreamOnPolicyDelete === true,
+    synchronize: compiled.synchronize,
+    orphanDownstreamOnPolicyDelete: compiled.orphanDownstreamOnPolicyDelete,
     useServerSideApply: policy.spec.useServerSideApply === true,
     // Frozen by the first data target that carries this very object (sharedLabels()); plans without
     // such a target (clone, cloneList) skip the cost of freezing.
     labels: managementLabels(policy.metadata.name, policyNamespace, rule.name, trigger),
-    targets: [],
-    errors: [],
+    targets: NO_TARGETS,
+    errors: NO_ERRORS,
   };
 }
 
-function addPattern(plan: GeneratePlan, input: BuildPlanInput): void {
+function addPattern(plan: PlanInProgress, input: BuildPlanInput): void {
   const pattern = input.compiled.pattern;
   if (pattern === undefined) return;
   try {
     const target = patternTarget(pattern, input.ctx, input.operation, plan.labels);
     if (target) addTarget(plan, target);
   } catch (e) {
-    plan.errors.push(message(e));
+    addError(plan, message(e));
   }
 }
 
 /** Most plans have one target: a one-slot array instead of push()'s default growth to 17. */
 function addTarget(plan: GeneratePlan, target: GenerateTarget): void {
-  if (plan.targets.length === 0) plan.targets = [target];
+  if (plan.targets === NO_TARGETS) plan.targets = [target];
   else plan.targets.push(target);
+}
+
+function addError(plan: GeneratePlan, error: string): void {
+  if (plan.errors === NO_ERRORS) plan.errors = [error];
+  else plan.errors.push(error);
 }
 
 function listElements(
@@ -135,7 +151,7 @@ function listElements(
     const listed = fe.list.evaluate(input.ctx, input.operation);
     return Array.isArray(listed) ? listed : [listed];
   } catch (e) {
-    plan.errors.push(`foreach[${index}]: failed to evaluate list ${fe.source.list}: ${message(e)}`);
+    addError(plan, `foreach[${index}]: failed to evaluate list ${fe.source.list}: ${message(e)}`);
     return undefined;
   }
 }
@@ -150,7 +166,7 @@ function setElement(
   // CLI foreachValues may skip an element (no value at its index): the scope is rebuilt then.
   if (reuseScope && values?.foreachValues === undefined) ctx.restoreOrReuse();
   else ctx.restore();
-  ctx.setNames('element', element, 'elementIndex', index);
+  ctx.setElement(element, index);
   if (values?.foreachValues === undefined) return;
   for (const [name, vals] of Object.entries(values.foreachValues)) {
     const v = vals[index];
@@ -159,7 +175,7 @@ function setElement(
 }
 
 /** One foreach element whose context is loaded: its preconditions, then its target. */
-function planElement(plan: GeneratePlan, fe: CompiledForeach, input: BuildPlanInput): void {
+function planElement(plan: PlanInProgress, fe: CompiledForeach, input: BuildPlanInput): void {
   const { ctx, operation } = input;
   const pre = evaluateCompiledConditions(fe.preconditions, ctx, elementOptions(operation, fe.path));
   if (!pre.pass) return;

@@ -83,6 +83,9 @@ export interface CompiledGenerateRule {
   readonly sync: boolean;
   readonly pattern: CompiledPattern | undefined;
   readonly foreach: readonly CompiledForeach[];
+  /** `generate.synchronize` and `generate.orphanDownstreamOnPolicyDelete`, read once for every plan. */
+  readonly synchronize: boolean;
+  readonly orphanDownstreamOnPolicyDelete: boolean;
 }
 
 const cache = new WeakMap<Rule, CompiledGenerateRule>();
@@ -143,6 +146,8 @@ function compileRule(rule: Rule): CompiledGenerateRule {
     sync: context.sync && foreach.every((fe) => fe.context.sync),
     pattern: foreach.length > 0 ? undefined : compilePattern(gen, '/generate'),
     foreach,
+    synchronize: gen.synchronize === true,
+    orphanDownstreamOnPolicyDelete: gen.orphanDownstreamOnPolicyDelete === true,
   };
 }
 

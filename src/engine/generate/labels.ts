@@ -1,5 +1,6 @@
 // The label keys Kyverno puts on generated resources and clone sources (kept identical so a cluster
 // can move between Kyverno and Sprout with its downstream intact).
+import type { JsonObject, JsonValue } from '../../api/json.js';
 import type { KubeObject } from '../../api/kube.js';
 import { parseApiVersion } from '../../api/kube.js';
 
@@ -27,12 +28,25 @@ export const LABEL = {
 
 export const MANAGED_BY_VALUE = 'kyverno';
 
+/** The labels of every downstream of one (rule, trigger): the keys of LABEL that are written, in this order. */
+export type ManagementLabels = {
+  'app.kubernetes.io/managed-by': string;
+  'generate.kyverno.io/policy-name': string;
+  'generate.kyverno.io/policy-namespace': string;
+  'generate.kyverno.io/rule-name': string;
+  'generate.kyverno.io/trigger-group': string;
+  'generate.kyverno.io/trigger-version': string;
+  'generate.kyverno.io/trigger-kind': string;
+  'generate.kyverno.io/trigger-namespace': string;
+  'generate.kyverno.io/trigger-uid': string;
+};
+
 export function managementLabels(
   policyName: string,
   policyNamespace: string,
   rule: string,
   trigger: KubeObject,
-): Record<string, string> {
+): ManagementLabels {
   const { group, version } = parsedApiVersion(trigger.apiVersion);
   // The keys of LABEL spelled out: a literal with fixed keys is built from one template, while
   // computed keys are added one by one. labels.test.ts checks that the two agree.
@@ -47,6 +61,30 @@ export function managementLabels(
     'generate.kyverno.io/trigger-namespace': trigger.metadata.namespace ?? '',
     'generate.kyverno.io/trigger-uid': trigger.metadata.uid ?? '',
   };
+}
+
+/**
+ * `Object.assign({}, existing, labels)` (a template's own labels, then the management labels over
+ * them): the same [[Set]] per key in the same order, but the nine labels are stored by name, which V8
+ * does from the call site's feedback, where the generic merge looks every key up (~2.5x slower).
+ */
+export function withManagementLabels(existing: JsonObject, labels: ManagementLabels): JsonObject {
+  const out: JsonObject = {};
+  const keys = Object.keys(existing);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    out[k] = existing[k] as JsonValue;
+  }
+  out['app.kubernetes.io/managed-by'] = labels['app.kubernetes.io/managed-by'];
+  out['generate.kyverno.io/policy-name'] = labels['generate.kyverno.io/policy-name'];
+  out['generate.kyverno.io/policy-namespace'] = labels['generate.kyverno.io/policy-namespace'];
+  out['generate.kyverno.io/rule-name'] = labels['generate.kyverno.io/rule-name'];
+  out['generate.kyverno.io/trigger-group'] = labels['generate.kyverno.io/trigger-group'];
+  out['generate.kyverno.io/trigger-version'] = labels['generate.kyverno.io/trigger-version'];
+  out['generate.kyverno.io/trigger-kind'] = labels['generate.kyverno.io/trigger-kind'];
+  out['generate.kyverno.io/trigger-namespace'] = labels['generate.kyverno.io/trigger-namespace'];
+  out['generate.kyverno.io/trigger-uid'] = labels['generate.kyverno.io/trigger-uid'];
+  return out;
 }
 
 // Every rule of a request labels the same trigger: parse its apiVersion once.

@@ -9,6 +9,8 @@ import type { EvalContext } from '../variables/context.js';
 import type { DocTemplate, RenderOptions } from '../variables/doc-template.js';
 import { renderDoc } from '../variables/doc-template.js';
 import type { CompiledPattern, FusedFill } from './compiled-rule.js';
+import type { ManagementLabels } from './labels.js';
+import { withManagementLabels } from './labels.js';
 import type { GenerateTarget, ResourceRef } from './plan.js';
 
 /** Substitutes one GeneratePattern and says what it produces. */
@@ -16,7 +18,7 @@ export function patternTarget(
   pattern: CompiledPattern,
   ctx: EvalContext,
   operation: string,
-  labels: Record<string, string>,
+  labels: ManagementLabels,
 ): GenerateTarget | undefined {
   const o = renderOptions(operation);
   const base = pattern.path;
@@ -26,7 +28,7 @@ export function patternTarget(
   const namespace = render(pattern.namespace, ctx, o, base);
   if (pattern.fusedData !== undefined) {
     const ref = { apiVersion: str(apiVersion), kind: str(kind), namespace: str(namespace), name: str(name) };
-    return fusedDataTarget(pattern.fusedData, ref, { ctx, o, base }, labels);
+    return fusedDataTarget(pattern.fusedData, ref, ctx, o, base, labels);
   }
   const data = render(pattern.data, ctx, o, base);
   // Substitution may have changed the fields' types; the checks below read them as Kyverno would.
@@ -50,7 +52,8 @@ export function patternTarget(
       type: 'cloneList',
       namespace: ref.namespace,
       sourceNamespace: str(cloneList.namespace),
-      kinds: cloneList.kinds.map(String),
+      // A substituted `kinds` that is not a list fails here as before (a string has no map()).
+      kinds: Array.isArray(cloneList.kinds) ? strings(cloneList.kinds) : (cloneList.kinds as string[]).map(String),
     };
     if (cloneList.selector) t.selector = cloneList.selector;
     return t;
@@ -82,15 +85,22 @@ export function patternTarget(
 function targetMetadata(
   rendered: JsonValue | undefined,
   ref: ResourceRef,
-  labels: Record<string, string>,
+  labels: ManagementLabels,
 ): JsonObject {
+  // Without rendered metadata (the common case) the three keys make one literal, in the order the
+  // general path writes them.
+  if (!isJsonObject(rendered)) {
+    return ref.namespace
+      ? { name: ref.name, namespace: ref.namespace, labels: sharedLabels(labels) }
+      : { name: ref.name, labels: sharedLabels(labels) };
+  }
   // Copies are built key by key: in V8, adding a property to a spread copy takes a slow path.
-  const meta = isJsonObject(rendered) ? copyObject(rendered) : {};
+  const meta = copyObject(rendered);
   const existingLabels = meta['labels'];
   meta['name'] = ref.name;
   if (ref.namespace) meta['namespace'] = ref.namespace;
   else delete meta['namespace'];
-  meta['labels'] = isJsonObject(existingLabels) ? withLabels(existingLabels, labels) : sharedLabels(labels);
+  meta['labels'] = isJsonObject(existingLabels) ? withManagementLabels(existingLabels, labels) : sharedLabels(labels);
   return meta;
 }
 
@@ -102,14 +112,16 @@ function targetMetadata(
 function fusedDataTarget(
   fill: FusedFill,
   ref: ResourceRef,
-  r: { ctx: EvalContext; o: RenderOptions; base: string },
-  labels: Record<string, string>,
+  ctx: EvalContext,
+  o: RenderOptions,
+  base: string,
+  labels: ManagementLabels,
 ): GenerateTarget {
   const object: JsonObject = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: null };
   let metadata: JsonValue | undefined;
   for (let i = 0; i < fill.length; i++) {
     const f = fill[i] as FusedFill[number];
-    const v = f.template === undefined ? f.value : renderDoc(f.template, r.ctx, r.o, r.base);
+    const v = f.template === undefined ? f.value : renderDoc(f.template, ctx, o, base);
     if (f.key === 'metadata') metadata = v;
     else if (f.key !== 'apiVersion' && f.key !== 'kind') object[f.key] = v;
   }
@@ -152,10 +164,10 @@ function optionsFor(operation: string): RenderOptions {
 
 // The labels frozen last: a plan's targets are built one after another, so its second and later data
 // targets find their labels here (Object.isFrozen is slow on a frozen object; freezing again is harmless).
-let lastFrozen: Record<string, string> | undefined;
+let lastFrozen: ManagementLabels | undefined;
 
 /** The plan's labels, frozen before a target shares them: a writer then gets a TypeError. */
-function sharedLabels(labels: Record<string, string>): Record<string, string> {
+function sharedLabels(labels: ManagementLabels): ManagementLabels {
   if (labels !== lastFrozen) {
     Object.freeze(labels);
     lastFrozen = labels;
@@ -169,9 +181,14 @@ function copyObject(src: JsonObject): JsonObject {
   return out;
 }
 
-/** `{ ...existing, ...labels }`, by Object.assign: same [[Set]] per key, faster than a loop of them. */
-function withLabels(existing: JsonObject, labels: Record<string, string>): JsonObject {
-  return Object.assign({}, existing, labels);
+/** `list.map(String)`, without a call of the String builtin per element that is a string already. */
+function strings(list: readonly unknown[]): string[] {
+  const out: string[] = new Array<string>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    out[i] = typeof v === 'string' ? v : String(v);
+  }
+  return out;
 }
 
 function str(v: unknown): string {

@@ -52,6 +52,8 @@ export interface CompiledExpression {
   evaluateOnContextRoot(root: JsonObject, options: SearchOptions): JsonValue | MissingKey;
   /** The expression reads nothing from the root but `request` and calls only pure functions. */
   readonly readsOnlyRequest: boolean;
+  /** For a single field (`element`, `team`): its key, whose value is the expression's value when present. */
+  readonly topLevelName: string | undefined;
 }
 
 class Compiled implements CompiledExpression {
@@ -64,6 +66,7 @@ class Compiled implements CompiledExpression {
   /** Reads nothing from the root but `request`, and calls only pure functions (see readsOnlyRequest). */
   private readonly requestOnly: boolean;
   readonly readsOnlyRequest: boolean;
+  readonly topLevelName: string | undefined;
   private lastFunctions: ReadonlyMap<string, FunctionSpec> | undefined = undefined;
   readonly mayReturnInput: boolean;
 
@@ -72,6 +75,7 @@ class Compiled implements CompiledExpression {
     private ast: AstNode,
   ) {
     this.fields = fieldChain(ast);
+    this.topLevelName = this.fields !== undefined && this.fields.length === 1 ? this.fields[0] : undefined;
     this.requestTail =
       this.fields !== undefined && this.fields.length > 1 && this.fields[0] === 'request'
         ? this.fields.slice(1)

@@ -5,6 +5,7 @@ import { isJsonObject } from '../../api/json.js';
 import type { FunctionContext, FunctionSpec } from '../jmespath/types.js';
 import type { CompiledExpression, SearchOptions } from '../jmespath/index.js';
 import { compile, MissingKey, search } from '../jmespath/index.js';
+import { getOwn } from '../jmespath/values.js';
 
 export class EvalContext {
   private root: JsonObject;
@@ -18,14 +19,22 @@ export class EvalContext {
   private readonly options: SearchOptions;
   private copiedRoot: JsonObject | undefined;
   private copiedKeys: readonly string[] = [];
+  /** The root given to the constructor, which `copyInitial` copies. */
+  private readonly initial: JsonObject;
 
   constructor(
     root: JsonObject,
     private readonly fns: FunctionContext,
     /** Functions beyond JMESPath's standard ones: Kyverno's custom functions in production. */
     private readonly functions: ReadonlyMap<string, FunctionSpec>,
+    /**
+     * A copy of `root` with the same keys in the same order, for a root of a known shape (the request
+     * root): a literal is far cheaper than a key-by-key copy.
+     */
+    private readonly copyInitial?: (root: JsonObject) => JsonObject,
   ) {
     this.root = root;
+    this.initial = root;
     this.options = searchOptions(functions, fns);
   }
 
@@ -43,6 +52,15 @@ export class EvalContext {
   /** The functions beyond the standard ones (part of what a kept value depends on). */
   get functionTable(): ReadonlyMap<string, FunctionSpec> {
     return this.functions;
+  }
+
+  /**
+   * The value of a top-level name (what evaluating the single field `name` finds), or undefined when
+   * it is missing or this context changes what evaluation gives: callers then evaluate as usual.
+   */
+  readName(name: string): JsonValue | undefined {
+    if (this.evaluate !== EvalContext.prototype.evaluate) return undefined;
+    return getOwn(this.root, name);
   }
 
   /** Evaluates a JMESPath expression against the context; throws JmesPathError. */
@@ -102,10 +120,24 @@ export class EvalContext {
     root[name2] = value2;
   }
 
+  /**
+   * setNames('element', element, 'elementIndex', index): a foreach element's names, written as
+   * constants, which V8 stores from the call site's feedback (the names of setNames are looked up).
+   */
+  setElement(element: JsonValue, index: number): void {
+    const root = this.writable();
+    root['element'] = element;
+    root['elementIndex'] = index;
+  }
+
   /** The root, copied first unless this context alone holds it. */
   private writable(): JsonObject {
     if (!this.owned) {
-      this.root = shallowCopy(this.root, this.keysOf(this.root));
+      const root = this.root;
+      this.root =
+        root === this.initial && this.copyInitial !== undefined
+          ? this.copyInitial(root)
+          : shallowCopy(root, this.keysOf(root));
       this.owned = true;
     }
     return this.root;

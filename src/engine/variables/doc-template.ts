@@ -89,6 +89,14 @@ export function renderDoc(t: DocTemplate, ctx: EvalContext, o: RenderOptions, ba
     case 'static':
       return t.value;
     case 'string': {
+      const name = t.template.singleName;
+      if (name !== undefined) {
+        // What the template renders when the name is present, without the layers below.
+        const found = ctx.readName(name);
+        if (found !== undefined) {
+          return o.copyValues === true && found !== null && typeof found === 'object' ? copyJson(found) : found;
+        }
+      }
       if (base !== t.lastBase) {
         t.lastFull = base + t.path;
         t.lastBase = base;

@@ -30,6 +30,12 @@ export class StringTemplate {
   private readonly single: VariablePart | undefined;
   /** A fast template whose every part reads only `request` (see render). */
   private readonly requestOnly: boolean;
+  /**
+   * The top-level name of a template that is one plain variable reading only that name (`{{ element }}`,
+   * `{{ team }}`): renderers may read it straight from the context (EvalContext.readName) and render
+   * as usual when it is missing.
+   */
+  readonly singleName: string | undefined;
   private lastRequest: JsonValue | undefined = undefined;
   private lastFunctions: ReadonlyMap<string, FunctionSpec> | undefined = undefined;
   private lastValue: JsonValue = null;
@@ -59,6 +65,7 @@ export class StringTemplate {
     const only = this.parts[0];
     this.single = this.whole && only !== undefined && !only.shallow ? only : undefined;
     this.requestOnly = this.fast && this.parts.every((p) => p.readsOnlyRequest);
+    this.singleName = this.requestOnly ? undefined : this.single?.topName;
   }
 
   /**
@@ -103,9 +110,26 @@ export class StringTemplate {
       for (const part of parts) first.push(part.resolve(ctx, o, path));
       return substituteGeneral(this.source, ctx, o, path, first, this.firstRound);
     }
+    if (parts.length === 2) {
+      // The commonest multi-part shape (`env-{{ elementIndex }}-{{ element }}`), without a values list.
+      const v0 = (parts[0] as VariablePart).value(ctx, o, path);
+      const v1 = (parts[1] as VariablePart).value(ctx, o, path);
+      const s0 = stringify(v0);
+      const s1 = stringify(v1);
+      // Without a `{` in the values the loop below would only concatenate.
+      if (!s0.includes('{') && !s1.includes('{')) {
+        return (this.statics[0] ?? '') + s0 + (this.statics[1] ?? '') + s1 + (this.statics[2] ?? '');
+      }
+      return this.printed(ctx, o, path, [v0, v1]);
+    }
     // Every part is evaluated before anything is printed, as the general loop does.
     const values: JsonValue[] = new Array<JsonValue>(parts.length);
     for (let i = 0; i < parts.length; i++) values[i] = (parts[i] as VariablePart).value(ctx, o, path);
+    return this.printed(ctx, o, path, values);
+  }
+
+  /** The fast path's values printed between the static text (or the general loop, if they bring `{{`). */
+  private printed(ctx: EvalContext, o: SubstituteOptions, path: string, values: JsonValue[]): JsonValue {
     let out = this.statics[0] ?? '';
     // The static text has no braces, so only values with a `{` can make the result contain `{{`.
     let braces = false;

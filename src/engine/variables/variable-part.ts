@@ -38,6 +38,11 @@ export class VariablePart {
   /** undefined: resolve at evaluation time (`{{@}}`, empty, or a syntax error to report then). */
   private readonly compiled: CompiledExpression | undefined;
   private readonly expr: string;
+  /**
+   * A single top-level field that the DELETE rewrite leaves alone (`element`, `team`): read straight
+   * from the context when present (the common case), evaluated as usual when missing.
+   */
+  readonly topName: string | undefined;
   private deleteCompiled: CompiledExpression | undefined;
 
   constructor(
@@ -49,6 +54,8 @@ export class VariablePart {
     if (this.shallow) expr = expr.slice(1).trim();
     this.expr = expr;
     this.compiled = expr === '' || expr === '@' ? undefined : tryCompile(expr);
+    const name = this.compiled?.topLevelName;
+    this.topName = name !== undefined && rewriteForDelete(expr) === expr ? name : undefined;
   }
 
   /** Compiled, not `{{- }}`, and reading nothing but `request` (see CompiledExpression). */
@@ -63,6 +70,10 @@ export class VariablePart {
 
   /** resolve()'s value, without the wrapper, for parts that are compiled (see `compiled`). */
   value(ctx: EvalContext, o: SubstituteOptions, path: string): JsonValue {
+    if (this.topName !== undefined) {
+      const found = ctx.readName(this.topName);
+      if (found !== undefined) return found;
+    }
     let compiled = this.compiled;
     if (compiled === undefined) return resolveVariable(this.text, ctx, o, path).value;
     if (o.operation === 'DELETE') {
