@@ -53,12 +53,13 @@ for (const c of cases) {
       assert.equal(get(deploy, 'spec', 'replicas'), v.replicaCount);
       assert.equal(sprout.image, `ghcr.io/sprout-policy/sprout:0.1.0`);
       assert.equal(args[0], 'serve');
-      for (const a of args.slice(1)) assert.match(a, /^--[a-z-]+=\S+$/, a);
+      for (const a of args.slice(1)) assert.match(a, /^--[a-z-]+(=\S+)?$/, a);
       assert.equal(flag(args, 'webhook-port'), String(get(v, 'webhook', 'port')));
       assert.equal(flag(args, 'namespace'), 'sprout');
       assert.equal(flag(args, 'service-name'), one(c.objects, 'Service', 'sprout').metadata.name);
       assert.equal(flag(args, 'tls-mode'), get(v, 'tls', 'mode'));
-      assert.equal(flag(args, 'leader-elect'), String(get(v, 'controller', 'leaderElect')));
+      // `sprout serve` elects a leader unless told --no-leader-elect (a boolean flag, no value).
+      assert.equal(args.includes('--no-leader-elect'), get(v, 'controller', 'leaderElect') === false);
       assert.equal(flag(args, 'log-level'), v.logLevel);
       for (const extra of get<string[]>(v, 'extraArgs')) assert.ok(args.includes(extra), extra);
     });

@@ -97,7 +97,9 @@ app.kubernetes.io/component: controller
 - --namespace={{ .Release.Namespace }}
 - --webhook-port={{ .Values.webhook.port }}
 - --service-name={{ include "sprout.serviceName" . }}
-- --leader-elect={{ .Values.controller.leaderElect }}
+{{- if not .Values.controller.leaderElect }}
+- --no-leader-elect
+{{- end }}
 - --workers={{ .Values.controller.workers }}
 - --resync-period={{ .Values.controller.resyncPeriod }}
 - --log-level={{ .Values.logLevel }}
