@@ -140,3 +140,48 @@ test('a replica that does not lead publishes the configurations its cached polic
     assert.ok(await exists(cluster, RESOURCE_CFG));
   }
 });
+
+test('without leader election, a starting replica does not overwrite published rules with an empty set', async () => {
+  const cluster = await clusterWithNamespace();
+  await cluster.create({
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: 'require-team' },
+    spec: {
+      validationFailureAction: 'Enforce',
+      rules: [{ name: 'team', match: { any: [{ resources: { kinds: ['ConfigMap'] } }] }, validate: { message: 'team', pattern: { metadata: { labels: { team: '?*' } } } } }],
+    },
+  });
+  const resourcesOf = (cfg: Record<string, unknown>): string[] =>
+    ((cfg['webhooks'] ?? []) as { name: string; rules?: { resources: string[] }[] }[])
+      .filter((h) => h.name === 'validate.sprout.io')
+      .flatMap((h) => (h.rules ?? []).flatMap((r) => r.resources));
+  const first = await startRuntime(options(cluster, { leaderElection: false }));
+  try {
+    await first.ready;
+    assert.deepEqual(resourcesOf(await cluster.get(RESOURCE_CFG)), ['configmaps']);
+    // Every version of the configuration written while a second replica starts (a rolling update).
+    const seen: string[][] = [];
+    const stopWatch = new AbortController();
+    await cluster.watch(
+      { apiVersion: RESOURCE_CFG.apiVersion, kind: RESOURCE_CFG.kind },
+      { resourceVersion: (await cluster.get(RESOURCE_CFG)).metadata.resourceVersion },
+      (e) => {
+        if ((e.type === 'MODIFIED' || e.type === 'ADDED') && e.object.metadata.name === RESOURCE_CFG.name)
+          seen.push(resourcesOf(e.object));
+      },
+      stopWatch.signal,
+    );
+    const second = await startRuntime(options(cluster, { leaderElection: false }));
+    try {
+      await second.ready;
+      await sleep(100);
+    } finally {
+      stopWatch.abort();
+      await second.stop();
+    }
+    for (const resources of seen) assert.deepEqual(resources, ['configmaps'], `a written version lacked the rule: ${JSON.stringify(seen)}`);
+  } finally {
+    await first.stop();
+  }
+});

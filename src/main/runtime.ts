@@ -46,6 +46,12 @@ export interface RuntimeOptions {
   leaderElection?: boolean;
   /** Leader election timing (defaults: 15 s lease, 10 s renew deadline, 2 s retry). */
   lease?: { durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
+  /**
+   * Called once when this process led and then lost the Lease, or its leader work failed, while it
+   * was not stopping. The controllers' caches and queues serve one term, so `sprout serve` exits and
+   * lets Kubernetes restart the pod, as client-go based controllers (Kyverno's among them) do.
+   */
+  onLeadershipLost?: (reason: string) => void;
   /** Tells replicas apart in the Lease; defaults to host name and pid. */
   identity?: string;
   /** Serving certificate and the CA that signed it; generated in memory when absent. */
@@ -147,8 +153,11 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       if (policiesLoaded) configurator.request();
     });
   } else if (configurator) {
-    controller.onPolicyChange(() => configurator.request());
-    configurator.request();
+    // Not before the controller has listed the policies: configurations written from an empty
+    // cache would drop every rule that is already published (a rolling update would admit unchecked).
+    controller.onPolicyChange(() => {
+      if (controller.hasSynced()) configurator.request();
+    });
   }
 
   let leading = false;
@@ -187,6 +196,13 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const abort = new AbortController();
   // Every informer and worker listens on this one signal.
   setMaxListeners(0, abort.signal);
+  let lostReported = false;
+  const leadershipLost = (reason: string): void => {
+    if (abort.signal.aborted || lostReported) return;
+    lostReported = true;
+    log.error({ reason }, 'leadership ended while running; this process must restart to lead again');
+    o.onLeadershipLost?.(reason);
+  };
   const running = !components.controller
     ? Promise.resolve()
     : o.leaderElection
@@ -202,8 +218,15 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
           onStartedLeading: async (signal) => {
             leading = true;
             signal.addEventListener('abort', () => (leading = false), { once: true });
-            await Promise.all([controller.run(signal), reports.run(signal)]);
+            try {
+              await Promise.all([controller.run(signal), reports.run(signal)]);
+            } catch (e) {
+              leadershipLost(`leader work failed: ${e instanceof Error ? e.message : String(e)}`);
+              throw e;
+            }
+            if (!signal.aborted) leadershipLost('leader work ended while still leading');
           },
+          onStoppedLeading: () => leadershipLost('lost the Lease'),
         })
       : Promise.all([controller.run(abort.signal), reports.run(abort.signal)]);
   const rotating = rotator?.run(abort.signal);
@@ -218,6 +241,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       configurator.request();
     }
     await until(() => !waitsForController || controller.hasSynced());
+    if (configurator && !admissionPolicies && !abort.signal.aborted) configurator.request();
     await configurator?.settled();
   })();
   return {

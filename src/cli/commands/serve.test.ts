@@ -79,3 +79,36 @@ describe('sprout serve --components', () => {
     });
   }
 });
+
+describe('sprout serve after losing the Lease', () => {
+  it('exits 1 (so the pod restarts and can lead again) when another replica takes the Lease', { timeout: 30_000 }, async () => {
+    const cluster = new MemoryCluster();
+    await cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sprout' } });
+    let errors = '';
+    const io: CliIo = { out: () => undefined, err: (s) => (errors += s), cwd: process.cwd(), env: {} };
+    let code: number | undefined;
+    const program = new Command().exitOverride();
+    registerServe(program, io, (c) => (code = c), {
+      client: () => cluster,
+      // Never stopped from outside: only losing the Lease ends this run.
+      untilStopped: () => new Promise(() => undefined),
+      onStarted: () => {
+        void (async () => {
+          // Wait until this process leads, then let another replica take the Lease over.
+          for (let i = 0; i < 100; i++) {
+            const lease = await cluster.get(LEASE).catch(() => undefined);
+            const spec = lease?.['spec'] as Record<string, unknown> | undefined;
+            if (lease && typeof spec?.['holderIdentity'] === 'string' && spec['holderIdentity'] !== '') {
+              await cluster.update({ ...lease, spec: { ...spec, holderIdentity: 'other-replica', renewTime: new Date().toISOString(), leaseDurationSeconds: 3600 } });
+              return;
+            }
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        })();
+      },
+    });
+    await program.parseAsync(['serve', '--webhook-host=127.0.0.1', '--webhook-port=0', '--log-level=fatal', '--webhook-url=https://127.0.0.1:1'], { from: 'user' });
+    assert.equal(code, 1);
+    assert.match(errors, /sprout serve: lost the Lease; exiting so the pod restarts\n$/);
+  });
+});

@@ -115,6 +115,8 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, deps: ServeDeps
   // Only a process running the controller renews a due certificate; a webhook-only one reloads it.
   const tls = await startupTls({ cluster: client, namespace: flags.namespace, name: secretName, mode: flags.tlsMode, hosts, now: Date.now(), renews: components.controller });
   const webhookUrl = flags.webhookUrl;
+  let leadershipLost: (reason: string) => void = () => undefined;
+  const lost = new Promise<string>((resolve) => (leadershipLost = resolve));
   const runtime = await startRuntime({
     cluster: client,
     clock: systemClock,
@@ -134,13 +136,20 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, deps: ServeDeps
     resyncPeriodMs,
     leaderElection: flags.leaderElect,
     components,
+    onLeadershipLost: (reason) => leadershipLost(reason),
   });
   deps.onStarted?.({ webhookPort: runtime.webhookPort, components });
   log.info({ port: runtime.webhookPort, namespace: flags.namespace, leaderElection: flags.leaderElect, components: componentsList(components) }, 'sprout serving');
   // The first part of this line is what scripts wait for (test/e2e, bench/webhook): keep it stable.
   const split = components.webhook && components.controller ? '' : `, components ${componentsList(components)}`;
   io.err(`sprout serve: webhook on ${flags.webhookHost}:${runtime.webhookPort}, namespace ${flags.namespace}${split}\n`);
-  await deps.untilStopped();
+  const ended = await Promise.race([deps.untilStopped().then(() => undefined), lost]);
+  if (ended !== undefined) {
+    // Exit non-zero so Kubernetes restarts the pod: a fresh process can campaign and lead again.
+    io.err(`sprout serve: ${ended}; exiting so the pod restarts\n`);
+    await runtime.stop();
+    return 1;
+  }
   log.info('shutting down: draining the webhook, releasing the lease');
   await runtime.stop();
   return 0;
