@@ -107,6 +107,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     logger: log,
     policies: controller.policies,
     onPolicyChange: (listener) => controller.onPolicyChange(listener),
+    policiesSynced: () => controller.hasSynced(),
     resyncPeriodMs: o.resyncPeriodMs,
   });
   const env = { now: () => o.clock.now(), random: () => Math.random(), lookup: clusterLookup(o.cluster) };

@@ -12,6 +12,7 @@ import { silentLogger } from '../../platform/logger.js';
 import { parseYamlDocuments } from '../../policy/yaml.js';
 import { PolicyStore } from '../policy-store.js';
 import { ReportController } from './report-controller.js';
+import { resourceKey } from './result-store.js';
 
 const REQUIRE_TEAM = `
 apiVersion: kyverno.io/v1
@@ -64,10 +65,15 @@ test('while running, admission results are kept; once leadership is lost, no lon
   const { reports, admit } = setup();
   const abort = new AbortController();
   const running = reports.run(abort.signal);
-  await admit('before');
-  assert.equal(reports.results.reportFor('v1|Pod|shop|before')?.results.length, 1);
-  abort.abort();
-  await admit('after');
-  assert.equal(reports.results.reportFor('v1|Pod|shop|after'), undefined);
-  await running;
+  try {
+    await admit('before');
+    assert.equal(reports.results.reportFor(resourceKey({ apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'before' }))?.results.length, 1);
+    abort.abort();
+    await admit('after');
+    assert.equal(reports.results.reportFor(resourceKey({ apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'after' })), undefined);
+  } finally {
+    // A failed assertion must not leave the controller running (the test process would never exit).
+    abort.abort();
+    await running;
+  }
 });

@@ -1,13 +1,14 @@
 // Keeps PolicyReports current, one report per resource (report-format.ts). Informers on every kind a
-// validate policy matches feed one workqueue with three kinds of keys: "scan" (evaluate one resource
+// validate policy matches feed one workqueue with four kinds of keys: "scan" (evaluate one resource
 // against the background validate policies), "report" (render one resource's report and write it if
-// it changed, gathered for batchMs first) and "verify" (settle a report found at start that no scan
-// will visit). Policy changes rescan everything; a periodic resync rescans as well. Admission results
+// it changed, gathered for batchMs first), "verify" (settle a report found at start that no scan
+// will visit, once the policies have synced) and "admitted" (drop the results of an admitted object
+// the API server did not store). Policy changes rescan everything; a periodic resync rescans as well. Admission results
 // of allowed requests come in through recordAdmission (the webhook's AdmissionResultSink), on the
 // leader only: elsewhere nothing would ever write them, and the leader's scans cover every object.
 import type { AdmissionRequest } from '../../api/admission.js';
 import type { KubeObject } from '../../api/kube.js';
-import { gvkOf } from '../../api/kube.js';
+import { gvkOf, parseApiVersion } from '../../api/kube.js';
 import type { KyvernoPolicy } from '../../api/policy.js';
 import type { ClusterClient } from '../../cluster/client.js';
 import type { EvalEnv } from '../../engine/env.js';
@@ -21,11 +22,12 @@ import type { Informer } from '../runtime/informer.js';
 import { InformerFactory } from '../runtime/informer-factory.js';
 import { runWorkers } from '../runtime/workers.js';
 import { Workqueue } from '../runtime/workqueue.js';
+import { AdmittedObjectTimers, isStored } from './admitted-objects.js';
 import { readExistingReports } from './existing-reports.js';
 import type { ReportLocation, ReportResult } from './report-format.js';
 import { reportLocation, reportPolicyName, reportResult, subjectOf } from './report-format.js';
 import { deleteReport, writeReport } from './report-writer.js';
-import type { ResourceName } from './result-store.js';
+import type { ResourceKeyParts } from './result-store.js';
 import { parseResourceKey, resourceKey, ResultStore } from './result-store.js';
 
 export interface ReportPolicies extends PolicySource {
@@ -45,6 +47,13 @@ export interface ReportControllerOptions {
   /** Results are gathered this long before a report is written (default 300 ms). */
   batchMs?: number;
   env?: EvalEnv;
+  /**
+   * True once the policy source holds every existing policy (default: always). Until then a report
+   * found at start is kept: no informer for its kind may only mean its policy has not arrived yet.
+   */
+  policiesSynced?: () => boolean;
+  /** How long after an admission its object must be in the cluster (default 60 s; admitted-objects.ts). */
+  admissionGraceMs?: number;
 }
 
 const SEP = '\u0000';
@@ -69,12 +78,16 @@ export class ReportController {
   private written = new Map<string, ReportLocation>();
   /** Resource keys of reports found at start that no scan has confirmed yet. */
   private unverified = new Set<string>();
+  /** Watches for the complete policy set, started once the policy source has synced. */
+  private syncedWatches: Promise<void> | undefined;
+  private readonly admitted: AdmittedObjectTimers;
 
   constructor(private readonly o: ReportControllerOptions) {
     this.log = o.logger.child({ component: 'reports' });
     this.queue = new Workqueue({ name: 'reports', clock: o.clock });
     this.factory = new InformerFactory({ client: o.cluster, clock: o.clock, logger: this.log });
     this.env = o.env ?? { now: () => o.clock.now(), random: () => 0.5, lookup: clusterLookup(o.cluster) };
+    this.admitted = new AdmittedObjectTimers(o.clock, o.admissionGraceMs ?? 60_000, (key, uid) => this.queue.add(`admitted${SEP}${key}${SEP}${uid}`));
     o.onPolicyChange(() => this.policiesChanged());
   }
 
@@ -83,12 +96,14 @@ export class ReportController {
     // Stop taking admission results as soon as leadership ends, not once the workers have drained.
     const stopRecording = (): void => {
       this.running = false;
+      this.admitted.cancelAll();
     };
     signal.addEventListener('abort', stopRecording, { once: true });
     this.namespaces = this.factory.informerFor({ apiVersion: 'v1', kind: 'Namespace' });
     const factoryRun = this.factory.run(signal);
     this.written = new Map();
     this.unverified = new Set();
+    this.syncedWatches = undefined;
     // Before any informer exists, so that every scan already knows which reports are out there.
     this.watching = this.adoptExistingReports();
     this.policiesChanged();
@@ -132,7 +147,9 @@ export class ReportController {
       // Background policies are rescanned once the object is stored; admission fills the gap.
       changed = this.results.set(subject, reportPolicyName(r.policy), 'admission', rendered) || changed;
     }
-    if (changed) this.reportLater(resourceKey(subject));
+    const key = resourceKey(subject);
+    if (changed) this.reportLater(key);
+    if (this.results.reportFor(key)?.subject.uid === subject.uid) this.admitted.schedule(key, subject.uid);
   }
 
   private policiesChanged(): void {
@@ -208,6 +225,7 @@ export class ReportController {
     const [type = '', a = '', b = ''] = key.split(SEP);
     if (type === 'report') return this.writeReportOf(a);
     if (type === 'verify') return this.verify(a);
+    if (type === 'admitted') return this.checkAdmitted(a, b);
     const inf = this.kinds.get(a);
     const [apiVersion = '', kind = ''] = a.split('|');
     const [nsOrName = '', maybeName] = b.split('/');
@@ -244,6 +262,12 @@ export class ReportController {
    */
   private async verify(key: string): Promise<void> {
     if (!this.unverified.has(key)) return;
+    if (!(this.o.policiesSynced ?? (() => true))()) {
+      this.queue.addAfter(`verify${SEP}${key}`, 1000);
+      return;
+    }
+    // The policy source may have synced before its change notifications reached this controller.
+    await this.watchesForSyncedPolicies();
     const ref = parseResourceKey(key);
     const inf = this.informerOf(ref);
     if (inf && !inf.hasSynced()) {
@@ -255,10 +279,30 @@ export class ReportController {
     await this.writeReportOf(key);
   }
 
-  private informerOf(ref: ResourceName): Informer | undefined {
+  private watchesForSyncedPolicies(): Promise<void> {
+    this.syncedWatches ??= this.ensureWatches().catch((e: unknown) => {
+      this.syncedWatches = undefined;
+      throw e;
+    });
+    return this.syncedWatches;
+  }
+
+  /** Drops an admitted object's results, and its report, if the API server never stored it. */
+  private async checkAdmitted(key: string, uid: string): Promise<void> {
+    const subject = this.results.reportFor(key)?.subject;
+    // Already removed, or replaced by a scan of a newer object of the same name.
+    if (subject?.uid !== uid) return;
+    const stored = await isStored(this.o.cluster, this.informerOf(parseResourceKey(key)), subject);
+    if (stored === 'unknown') return this.admitted.schedule(key, uid);
+    if (stored) return;
+    this.results.remove(key);
+    await this.writeReportOf(key);
+  }
+
+  private informerOf(ref: ResourceKeyParts): Informer | undefined {
     for (const [id, inf] of this.kinds) {
       const [apiVersion = '', kind = ''] = id.split('|');
-      if (kind === ref.kind && sameGroup(apiVersion, ref.apiVersion)) return inf;
+      if (kind === ref.kind && parseApiVersion(apiVersion).group === ref.group) return inf;
     }
     return undefined;
   }
@@ -304,6 +348,5 @@ function scanKey(informerId: string, obj: KubeObject): string {
 }
 
 function sameGroup(a: string, b: string): boolean {
-  const group = (v: string): string => (v.includes('/') ? (v.split('/')[0] ?? '') : '');
-  return group(a) === group(b);
+  return parseApiVersion(a).group === parseApiVersion(b).group;
 }

@@ -1,5 +1,6 @@
 // Writes one resource's report: create, update only when results or summary changed, delete when
 // nothing is left to report. A conflict throws, so the workqueue retries with backoff.
+import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../api/kube.js';
 import type { ClusterClient } from '../../cluster/client.js';
 import { NotFoundError } from '../../cluster/errors.js';
@@ -28,6 +29,15 @@ export async function deleteReport(cluster: ClusterClient, at: ReportLocation): 
   }
 }
 
+/**
+ * Compares what the API server returned with what would be written. The server hands custom resources
+ * back with its own key order, so only structure counts; the wanted side goes through JSON first, as the
+ * live side did, so that an optional field left undefined equals one that is absent.
+ */
+function sameContent(live: unknown, want: unknown): boolean {
+  return want !== undefined && isDeepStrictEqual(live, JSON.parse(JSON.stringify(want)) as unknown);
+}
+
 export async function writeReport(
   cluster: ClusterClient,
   subject: ReportSubject,
@@ -41,11 +51,7 @@ export async function writeReport(
     await cluster.create(want);
     return 'created';
   }
-  if (
-    JSON.stringify(live['results'] ?? []) === JSON.stringify(want['results']) &&
-    JSON.stringify(live['summary'] ?? {}) === JSON.stringify(want['summary'])
-  )
-    return 'unchanged';
+  if (sameContent(live['results'] ?? [], want['results']) && sameContent(live['summary'] ?? {}, want['summary'])) return 'unchanged';
   await cluster.update({
     ...live,
     metadata: {

@@ -1,6 +1,7 @@
 // The latest validate results per resource and policy, in memory. Background scans and admission both
 // write here; each resource's report is rendered from its own entry. A result keeps its timestamp
 // while its outcome is unchanged, so rescans do not rewrite reports that say the same thing.
+import { parseApiVersion } from '../../api/kube.js';
 import type { ReportResult, ReportSubject, ResourceRef } from './report-format.js';
 
 export type ResultSource = 'background' | 'admission';
@@ -18,13 +19,26 @@ interface Entry {
 /** A resource by name (not uid): what informers and scan keys know when an object is gone. */
 export type ResourceName = Pick<ResourceRef, 'apiVersion' | 'kind' | 'name' | 'namespace'>;
 
-export function resourceKey(ref: ResourceName): string {
-  return `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}|${ref.name}`;
+/** What a resource key holds: the API group (not an apiVersion), kind, namespace and name. */
+export interface ResourceKeyParts {
+  group: string;
+  kind: string;
+  name: string;
+  namespace?: string;
 }
 
-export function parseResourceKey(key: string): ResourceName {
-  const [apiVersion = '', kind = '', namespace = '', name = ''] = key.split('|');
-  return { apiVersion, kind, name, ...(namespace ? { namespace } : {}) };
+/**
+ * Keyed by API group, not version: one object is served under every version of its kind (autoscaling/v1
+ * and v2 HPAs, CRDs with several versions), and admission sends whichever version the client used
+ * while the informer watches one. A versioned key would give one object two entries writing one report.
+ */
+export function resourceKey(ref: ResourceName): string {
+  return `${parseApiVersion(ref.apiVersion).group}|${ref.kind}|${ref.namespace ?? ''}|${ref.name}`;
+}
+
+export function parseResourceKey(key: string): ResourceKeyParts {
+  const [group = '', kind = '', namespace = '', name = ''] = key.split('|');
+  return { group, kind, name, ...(namespace ? { namespace } : {}) };
 }
 
 const sameOutcome = (a: ReportResult, b: ReportResult): boolean =>
@@ -81,7 +95,12 @@ export class ResultStore {
   }
 
   removeResource(ref: ResourceName): boolean {
-    return this.entries.delete(resourceKey(ref));
+    return this.remove(resourceKey(ref));
+  }
+
+  /** Drops a resource's results by its key. */
+  remove(key: string): boolean {
+    return this.entries.delete(key);
   }
 
   /** Drops every result of a policy; returns the keys of the resources whose reports change. */

@@ -8,6 +8,7 @@ import type { KubeObject } from '../../../src/api/kube.js';
 import type { AdmissionRequest } from '../../../src/api/admission.js';
 import { MemoryCluster } from '../../../src/cluster/memory/index.js';
 import { PolicyStore } from '../../../src/controller/policy-store.js';
+import type { ReportControllerOptions } from '../../../src/controller/reports/report-controller.js';
 import { ReportController } from '../../../src/controller/reports/report-controller.js';
 import { admissionValidate } from '../../../src/pipeline/admission.js';
 import { emptyLookup } from '../../../src/engine/env.js';
@@ -56,7 +57,7 @@ interface Report extends KubeObject {
 const API = 'wgpolicyk8s.io/v1alpha2';
 const MANAGED = { 'app.kubernetes.io/managed-by': 'kyverno' };
 
-function setup() {
+function setup(extra: Partial<ReportControllerOptions> = {}) {
   const cluster = new MemoryCluster();
   const policies = new PolicyStore();
   const listeners: (() => void)[] = [];
@@ -67,6 +68,7 @@ function setup() {
     policies,
     onPolicyChange: (l) => listeners.push(l),
     batchMs: 10,
+    ...extra,
   });
   const setPolicies = (objs: KubeObject[], remove: KubeObject[] = []): void => {
     for (const o of objs) policies.upsert(o);
@@ -335,6 +337,141 @@ test('at start, old per-namespace reports are removed and stale per-resource rep
       },
       'legacy and stale reports removed, the foreign one kept',
     );
+  } finally {
+    await s.stop();
+  }
+});
+
+/** A policy that never scans: its results come from admission only. */
+const ADMISSION_ONLY = POLICY.replace('validationFailureAction: Audit', 'validationFailureAction: Audit\n  background: false');
+
+/** Hands the report controller what the webhook would for an allowed CREATE of `object`. */
+async function admit(s: ReturnType<typeof setup>, object: KubeObject): Promise<void> {
+  const { group, version } = object.apiVersion.includes('/')
+    ? { group: object.apiVersion.split('/')[0] ?? '', version: object.apiVersion.split('/')[1] ?? '' }
+    : { group: '', version: object.apiVersion };
+  const req: AdmissionRequest = {
+    uid: `req-${object.metadata.name ?? ''}`,
+    kind: { group, version, kind: object.kind },
+    resource: { group, version, resource: `${object.kind.toLowerCase()}s` },
+    operation: 'CREATE',
+    ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+    name: object.metadata.name ?? '',
+    userInfo: {},
+    object,
+  };
+  const results = await admissionValidate(req, { userInfo: {}, roles: [], clusterRoles: [] }, { policies: s.policies, env: { now: () => 0, random: () => 0.5, lookup: emptyLookup } });
+  s.reports.recordAdmission(req, results);
+}
+
+test('reports found at start are kept until the policies have synced, then settled', async () => {
+  let synced = false;
+  const s = setup({ policiesSynced: () => synced });
+  try {
+    await s.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'old', labels: { team: 'o' } } });
+    const kept = await s.cluster.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept', namespace: 'old' } });
+    const stale = await s.cluster.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'stale', namespace: 'old' } });
+    const reportFor = (obj: KubeObject) =>
+      s.cluster.create({
+        apiVersion: API,
+        kind: 'PolicyReport',
+        metadata: { name: obj.metadata.uid, namespace: 'old', labels: MANAGED },
+        scope: { apiVersion: 'v1', kind: obj.kind, name: obj.metadata.name ?? '', namespace: 'old', uid: obj.metadata.uid ?? '' },
+        results: [{ policy: 'require-team', rule: 'check-team', result: 'fail', message: '', source: 'kyverno', scored: true, timestamp: { seconds: 1, nanos: 0 } }],
+        summary: { pass: 0, fail: 1, warn: 0, error: 0, skip: 0 },
+      });
+    const keptBefore = await reportFor(kept);
+    await reportFor(stale);
+
+    // Policies not loaded yet: no kind is watched, which must not read as "no policy applies".
+    s.start();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await reportOf(s.cluster, kept)())?.metadata.uid, keptBefore.metadata.uid);
+    assert.notEqual(await reportOf(s.cluster, stale)(), undefined);
+
+    // The source has synced, but its change notification has not arrived: the policy is read anyway.
+    s.policies.upsert(yaml(POLICY)[0] ?? keptBefore);
+    synced = true;
+    const settled = await eventually(reportOf(s.cluster, kept), (r) => r.results?.[0]?.properties?.['process'] === 'background scan', 'kept report rescanned');
+    // Updated in place: the same object, so Policy Reporter sees no delete and create.
+    assert.equal(settled.metadata.uid, keptBefore.metadata.uid);
+    assert.deepEqual(settled.summary, { pass: 0, fail: 1, warn: 0, error: 0, skip: 0 });
+    // A report that no policy backs goes, now that "no policy" is known.
+    await gone(reportOf(s.cluster, stale), 'stale report to go once policies synced');
+  } finally {
+    await s.stop();
+  }
+});
+
+test('one object admitted under another version than the informer watches has one entry and one report', async () => {
+  const s = setup();
+  s.start();
+  try {
+    await s.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { team: 's' } } });
+    s.setPolicies(yaml(POLICY.replace('kinds: [ConfigMap, Namespace]', 'kinds: [HorizontalPodAutoscaler]')));
+    const hpa = await s.cluster.create({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 1, maxReplicas: 3 },
+    });
+    const first = await eventually(reportOf(s.cluster, hpa), (r) => r.summary?.['fail'] === 1, 'report of the HPA');
+    // A client using autoscaling/v1 updates the same object.
+    await admit(s, { ...hpa, apiVersion: 'autoscaling/v1' });
+    assert.equal(s.reports.results.keys().length, 1);
+    await waitFor(() => s.reports.pending() === 0, 'queue drained');
+    const after = await reportOf(s.cluster, hpa)();
+    assert.equal(after?.metadata.resourceVersion, first.metadata.resourceVersion);
+    assert.ok(['autoscaling/v1', 'autoscaling/v2'].includes(after?.scope?.['apiVersion'] ?? ''));
+
+    // Deleting the object leaves nothing behind under either version.
+    await s.cluster.delete({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'web', namespace: 'shop' });
+    await gone(reportOf(s.cluster, hpa), 'report of the deleted HPA');
+    await waitFor(() => s.reports.results.keys().length === 0, 'no results left');
+  } finally {
+    await s.stop();
+  }
+});
+
+test('results of an admitted object that never reached the cluster are dropped after the grace period', async () => {
+  const s = setup({ admissionGraceMs: 200 });
+  s.start();
+  try {
+    await s.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { team: 's' } } });
+    s.setPolicies(yaml(ADMISSION_ONLY));
+    const stored = await s.cluster.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stored', namespace: 'shop' } });
+    await admit(s, stored);
+    // Allowed by the webhook, then rejected by a later admission plugin: the API server never stored it.
+    const rejected: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'rejected', namespace: 'shop', uid: 'never-stored' } };
+    await admit(s, rejected);
+    assert.equal(s.reports.results.keys().length, 2);
+
+    await waitFor(() => s.reports.results.keys().length === 1, 'results of the rejected object dropped');
+    await waitFor(() => s.reports.pending() === 0, 'queue drained');
+    assert.equal(await reportOf(s.cluster, rejected)(), undefined);
+    const kept = await eventually(reportOf(s.cluster, stored), (r) => r.summary?.['fail'] === 1, 'report of the stored object');
+    assert.deepEqual(kept.results?.map((r) => r.properties?.['process']), ['admission review']);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('for a kind no informer watches, the grace check asks the API server', async () => {
+  const s = setup({ admissionGraceMs: 200 });
+  s.start();
+  try {
+    await s.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    // A wildcard kind starts no informer.
+    s.setPolicies(yaml(ADMISSION_ONLY.replace('kinds: [ConfigMap, Namespace]', "kinds: ['*']")));
+    const stored = await s.cluster.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'stored', namespace: 'shop' } });
+    await admit(s, stored);
+    await admit(s, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'rejected', namespace: 'shop', uid: 'never-stored' } });
+    // Same name as a stored object, but another uid: not the object that was admitted.
+    await admit(s, { ...stored, metadata: { ...stored.metadata, name: 'stored', namespace: 'other-ns', uid: 'other' } });
+    assert.equal(s.reports.results.keys().length, 3);
+    await waitFor(() => s.reports.results.keys().length === 1, 'results of objects never stored dropped');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(s.reports.results.keys().map((k) => k.split('|').slice(1).join('|')), ['Secret|shop|stored']);
   } finally {
     await s.stop();
   }
