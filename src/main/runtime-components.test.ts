@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
+import type { KubeObject } from '../api/kube.js';
 import { MemoryCluster } from '../cluster/memory/index.js';
 import { NotFoundError } from '../cluster/errors.js';
 import { systemClock } from '../platform/clock.js';
@@ -19,6 +20,19 @@ const hosts = ['127.0.0.1'];
 const SECRET = { apiVersion: 'v1', kind: 'Secret', namespace: NS, name: 'sprout-tls' };
 const RESOURCE_CFG = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', name: RESOURCE_VALIDATING };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** An Enforce policy on ConfigMaps: the resource webhook configuration routes `configmaps` for it. */
+function requireTeamPolicy(): KubeObject {
+  return {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: 'require-team' },
+    spec: {
+      validationFailureAction: 'Enforce',
+      rules: [{ name: 'team', match: { any: [{ resources: { kinds: ['ConfigMap'] } }] }, validate: { message: 'team', pattern: { metadata: { labels: { team: '?*' } } } } }],
+    },
+  };
+}
 
 async function clusterWithNamespace(): Promise<MemoryCluster> {
   const cluster = new MemoryCluster();
@@ -107,15 +121,7 @@ test('a controller-only process serves probes and metrics, no admission, and wri
 
 test('a replica that does not lead publishes the configurations its cached policies need, not an empty set', async () => {
   const cluster = await clusterWithNamespace();
-  await cluster.create({
-    apiVersion: 'kyverno.io/v1',
-    kind: 'ClusterPolicy',
-    metadata: { name: 'require-team' },
-    spec: {
-      validationFailureAction: 'Enforce',
-      rules: [{ name: 'team', match: { any: [{ resources: { kinds: ['ConfigMap'] } }] }, validate: { message: 'team', pattern: { metadata: { labels: { team: '?*' } } } } }],
-    },
-  });
+  await cluster.create(requireTeamPolicy());
   // Another replica holds the Lease for a long time, so this one follows throughout.
   const now = new Date(Date.now()).toISOString().replace(/\.\d+Z$/, '.000000Z');
   await cluster.create({
@@ -143,15 +149,7 @@ test('a replica that does not lead publishes the configurations its cached polic
 
 test('without leader election, a starting replica does not overwrite published rules with an empty set', async () => {
   const cluster = await clusterWithNamespace();
-  await cluster.create({
-    apiVersion: 'kyverno.io/v1',
-    kind: 'ClusterPolicy',
-    metadata: { name: 'require-team' },
-    spec: {
-      validationFailureAction: 'Enforce',
-      rules: [{ name: 'team', match: { any: [{ resources: { kinds: ['ConfigMap'] } }] }, validate: { message: 'team', pattern: { metadata: { labels: { team: '?*' } } } } }],
-    },
-  });
+  await cluster.create(requireTeamPolicy());
   const resourcesOf = (cfg: Record<string, unknown>): string[] =>
     ((cfg['webhooks'] ?? []) as { name: string; rules?: { resources: string[] }[] }[])
       .filter((h) => h.name === 'validate.sprout.io')
